@@ -1,0 +1,3 @@
+export * from "./wire/errors.js";
+export * from "./wire/byte-reader.js";
+export * from "./wire/byte-writer.js";
