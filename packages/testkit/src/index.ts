@@ -1,1 +1,21 @@
-export {};
+/**
+ * @saffron/testkit (private, dev-only): runs the real SPICE peers (Xspice, QEMU,
+ * spicy-screenshot) for interoperability tests, and image helpers to compare their output.
+ *
+ * Image convention: every image is a @saffron/codecs `DecodedImage`, i.e. **BGRA** bytes
+ * (B, G, R, A per pixel, top-down, stride width * 4), the SPICE surface order.
+ * PNG/PPM readers and writers convert at the file boundary.
+ */
+export * from "./errors.js";
+export * from "./with-timeout.js";
+export * from "./free-port.js";
+export * from "./processes.js";
+export * from "./xspice.js";
+export * from "./x-display.js";
+export * from "./cpio.js";
+export * from "./qemu.js";
+export * from "./spicy-screenshot.js";
+export * from "./ppm.js";
+export * from "./png.js";
+export * from "./image-diff.js";
+export * from "./artifacts.js";
