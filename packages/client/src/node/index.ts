@@ -1,0 +1,2 @@
+export { createNodeJpegDecoder, type NodeJpegDecoderOptions } from "./jpeg-decoder.js";
+export { socketTransport, tcpTransportFactory, type TcpOptions } from "./tcp-transport.js";

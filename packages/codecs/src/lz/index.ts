@@ -1,0 +1,3 @@
+export { decodeLz, decodeLzAlpha, type LzDecodeOptions } from "./lz-decode.js";
+export { readLzHeader, LZ_HEADER_SIZE, LZ_MAGIC, LZ_VERSION, type LzHeader } from "./lz-header.js";
+export { LzImageType } from "./lz-image-type.js";

@@ -1,0 +1,1 @@
+export { decodeZlibGlz, type Inflate } from "./zlib-glz-decode.js";
