@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SpiceError } from "../wire/errors.js";
-import { decode, encode, nullablePtr, ptr, restBytes, struct, u16, u32, u8, array } from "./codec.js";
+import { decode, encode, nullablePtr, ptr, restBytes, struct, switchOn, u16, u32, u8, u64, array } from "./codec.js";
 import { mainServer, MainServerMsg } from "../messages/main.js";
 import { Clip } from "../messages/common.js";
 
@@ -37,6 +37,21 @@ describe("schema codecs", () => {
     const c = decode(Clip, hex("01 01000000 01000000 02000000 03000000 04000000"));
     expect(c).toEqual({ type: 1, rects: [{ top: 1, left: 2, bottom: 3, right: 4 }] });
     expect(encode(Clip, c)).toEqual(hex("01 01000000 01000000 02000000 03000000 04000000"));
+  });
+
+  it("switches on a field inside a header struct", () => {
+    const Head = struct("Head", { id: u64, kind: u8, size: u16 });
+    const Tagged = switchOn("Tagged", Head, "kind", {
+      1: struct("One", { a: u32 }),
+      2: struct("Two", {}),
+    });
+    const bytes = hex("0500000000000000 01 0300 2a000000");
+    const v = decode(Tagged, bytes);
+    expect(v).toEqual({ id: 5n, kind: 1, size: 3, a: 42 });
+    if (v.kind === 1) expect(v.a).toBe(42);
+    expect(encode(Tagged, v)).toEqual(bytes);
+    expect(decode(Tagged, hex("0500000000000000 02 0300"))).toEqual({ id: 5n, kind: 2, size: 3 });
+    expect(() => decode(Tagged, hex("0500000000000000 03 0300"))).toThrow(SpiceError);
   });
 
   it("turns truncation, bad pointers and unknown tags into SpiceError", () => {

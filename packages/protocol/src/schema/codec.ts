@@ -249,6 +249,40 @@ export function variant<K extends string, C extends Cases>(
   };
 }
 
+export type SwitchOf<H, K extends keyof H, C extends Cases> = {
+  [N in keyof C & number]: Omit<H, K> & { [P in K]: N } & Infer<C[N]>;
+}[keyof C & number];
+
+/**
+ * A header struct, then the body chosen by one of the header's fields (spice.proto's
+ * `switch (descriptor.type)`, where the tag sits inside a larger header). The result
+ * merges header and body, discriminated by `key`. Unknown tags fail.
+ */
+export function switchOn<H extends Record<string, unknown>, K extends keyof H & string, C extends Cases>(
+  name: string,
+  head: Codec<H>,
+  key: K,
+  cases: C,
+): Codec<SwitchOf<H, K, C>> {
+  return {
+    name,
+    read(r, ctx) {
+      const h = head.read(r, ctx);
+      const t = h[key] as number;
+      const c = cases[t];
+      if (!c) throw new SpiceError("ERR_SPICE_MALFORMED", `${name}: unknown ${key} ${t}`, { offset: r.pos });
+      return { ...h, ...c.read(r, ctx) } as SwitchOf<H, K, C>;
+    },
+    write(w, v, ctx) {
+      const t = (v as Record<string, number>)[key]!;
+      const c = cases[t];
+      if (!c) throw new Error(`${name}: unknown ${key} ${t}`);
+      head.write(w, v as unknown as H, ctx);
+      c.write(w, v, ctx);
+    },
+  };
+}
+
 /** A hand-written codec for the few layouts combinators do not express well. */
 export function custom<T>(name: string, read: (r: ByteReader, ctx: ReadContext) => T, write: (w: ByteWriter, v: T, ctx: WriteContext) => void): Codec<T> {
   return { name, read, write };
