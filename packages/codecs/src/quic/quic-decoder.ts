@@ -247,48 +247,12 @@ export class QuicDecoder {
     const above = first ? o - 1 : o - width;
     const runFrom = first ? 0x7fffffff : 3;
 
+    this.rgbPixel0(px, o, above, first, fam, alpha);
     let waitcnt = st[RGB_STATE + S_WAITCNT];
     let seed = st[RGB_STATE + S_SEED];
     let wmidx = st[RGB_STATE + S_WMIDX];
     let wmileft = st[RGB_STATE + S_WMILEFT];
-    let mel = st[RGB_STATE + S_MEL];
-
-    // Pixel 0: its context is the previous row's pixel 0 (0 on row 0), its prediction the pixel
-    // above (0 on row 0). It always falls in the first segment, with the current wait mask.
-    let p = this.pos;
-    {
-      corr[0] = first ? 0 : corr[1];
-      corr[cG] = first ? 0 : corr[cG + 1];
-      corr[cB] = first ? 0 : corr[cB + 1];
-      const q = first ? 0 : px[above];
-      let c = golomb(words, p, bestByCtx[corr[0]], code);
-      p += c >>> 16;
-      let s = c & mask;
-      corr[1] = s;
-      const r = (toRes[s] + ((q >>> 16) & 0xff)) & mask;
-      c = golomb(words, p, bestByCtx[256 + corr[cG]], code);
-      p += c >>> 16;
-      s = c & mask;
-      corr[cG + 1] = s;
-      const g = (toRes[s] + ((q >>> 8) & 0xff)) & mask;
-      c = golomb(words, p, bestByCtx[512 + corr[cB]], code);
-      p += c >>> 16;
-      s = c & mask;
-      corr[cB + 1] = s;
-      const b = (toRes[s] + (q & 0xff)) & mask;
-      px[o] = alpha | (r << 16) | (g << 8) | b;
-      if (waitcnt > 0) {
-        waitcnt--;
-      } else {
-        seed = (seed + 1) & 0xff;
-        waitcnt = TABRAND[seed] & ((1 << wmidx) - 1);
-        const trigger = WM_TRIGGER[wmidx];
-        updateModel(fam, bestByCtx, counters, 0, corr[0], corr[1], trigger);
-        updateModel(fam, bestByCtx, counters, 1, corr[cG], corr[cG + 1], trigger);
-        updateModel(fam, bestByCtx, counters, 2, corr[cB], corr[cB + 1], trigger);
-      }
-    }
-
+    const p = this.pos;
     let wi = (p >>> 5) + 1;
     let hi = words[wi - 1];
     let lo = words[wi];
@@ -325,37 +289,12 @@ export class QuicDecoder {
           // their context symbols untouched, and the sampling countdown resumes after the run.
           waitcnt = stop - i;
           runIndex = i;
-          const maxRun = end - i;
-          let run = 0;
-          for (;;) {
-            const bits = (hi << sh) | ((lo >>> 1) >>> (31 - sh));
-            const ones = Math.clz32(~bits);
-            for (let k = 0; k < ones; k++) {
-              run += 1 << MEL_LEN[mel];
-              if (mel < MEL_STATE_MAX) mel++;
-            }
-            if (run > maxRun) throw corrupt("QUIC run past the end of the row", (wi - 1) * 32 + sh);
-            sh += ones < 32 ? ones + 1 : 32;
-            if (sh >= 32) {
-              sh -= 32;
-              hi = lo;
-              lo = words[++wi];
-            }
-            if (ones < 32) break;
-          }
-          const melLen = MEL_LEN[mel];
-          if (melLen > 0) {
-            const bits = (hi << sh) | ((lo >>> 1) >>> (31 - sh));
-            run += bits >>> (32 - melLen);
-            sh += melLen;
-            if (sh >= 32) {
-              sh -= 32;
-              hi = lo;
-              lo = words[++wi];
-            }
-          }
-          if (mel > 0) mel--;
-          if (run > maxRun) throw corrupt("QUIC run past the end of the row", (wi - 1) * 32 + sh);
+          const run = this.readRun((wi - 1) * 32 + sh, end - i, RGB_STATE);
+          const pr = this.pos;
+          wi = (pr >>> 5) + 1;
+          hi = words[wi - 1];
+          lo = words[wi];
+          sh = pr & 31;
           const v = px[o + i - 1];
           const runEnd = i + run;
           if (run < 16) {
@@ -464,14 +403,99 @@ export class QuicDecoder {
       segStart = end;
     }
 
-    p = (wi - 1) * 32 + sh;
-    if (p > this.limitBits) throw corrupt("QUIC stream truncated", this.limitBits);
-    this.pos = p;
+    const pEnd = (wi - 1) * 32 + sh;
+    if (pEnd > this.limitBits) throw corrupt("QUIC stream truncated", this.limitBits);
+    this.pos = pEnd;
     st[RGB_STATE + S_WAITCNT] = waitcnt;
     st[RGB_STATE + S_SEED] = seed;
     st[RGB_STATE + S_WMIDX] = wmidx;
     st[RGB_STATE + S_WMILEFT] = wmileft;
-    st[RGB_STATE + S_MEL] = mel;
+  }
+
+  /**
+   * Decodes pixel 0 of an RGB row: its context is the previous row's pixel 0 (0 on row 0) and its
+   * prediction the pixel above (0 on row 0). It always falls in the row's first segment, so it
+   * uses the current wait mask.
+   */
+  private rgbPixel0(px: Uint32Array, o: number, above: number, first: boolean, fam: GolombFamily, alpha: number): void {
+    const words = this.words;
+    const corr = this.corr;
+    const bestByCtx = this.bestByCtx;
+    const code = fam.code;
+    const toRes = fam.toResidual;
+    const mask = fam.mask;
+    const cG = this.corrStride;
+    const cB = 2 * cG;
+    const st = this.state;
+    corr[0] = first ? 0 : corr[1];
+    corr[cG] = first ? 0 : corr[cG + 1];
+    corr[cB] = first ? 0 : corr[cB + 1];
+    const q = first ? 0 : px[above];
+    let p = this.pos;
+    let c = golomb(words, p, bestByCtx[corr[0]], code);
+    p += c >>> 16;
+    let s = c & mask;
+    corr[1] = s;
+    const r = (toRes[s] + ((q >>> 16) & 0xff)) & mask;
+    c = golomb(words, p, bestByCtx[256 + corr[cG]], code);
+    p += c >>> 16;
+    s = c & mask;
+    corr[cG + 1] = s;
+    const g = (toRes[s] + ((q >>> 8) & 0xff)) & mask;
+    c = golomb(words, p, bestByCtx[512 + corr[cB]], code);
+    p += c >>> 16;
+    s = c & mask;
+    corr[cB + 1] = s;
+    const b = (toRes[s] + (q & 0xff)) & mask;
+    px[o] = alpha | (r << 16) | (g << 8) | b;
+    this.pos = p;
+    if (st[RGB_STATE + S_WAITCNT] > 0) {
+      st[RGB_STATE + S_WAITCNT]--;
+    } else {
+      const wmidx = st[RGB_STATE + S_WMIDX];
+      const seed = (st[RGB_STATE + S_SEED] + 1) & 0xff;
+      st[RGB_STATE + S_SEED] = seed;
+      st[RGB_STATE + S_WAITCNT] = TABRAND[seed] & ((1 << wmidx) - 1);
+      const trigger = WM_TRIGGER[wmidx];
+      updateModel(fam, bestByCtx, this.counters, 0, corr[0], corr[1], trigger);
+      updateModel(fam, bestByCtx, this.counters, 1, corr[cG], corr[cG + 1], trigger);
+      updateModel(fam, bestByCtx, this.counters, 2, corr[cB], corr[cB + 1], trigger);
+    }
+  }
+
+  /**
+   * Reads a MELCODE run length at bit position p with the MELCODE state at `stateBase`, and
+   * leaves the new bit position in this.pos. Each leading 1 bit adds 2^J[state] and moves the
+   * state up; a 0 bit then ends the prefix and J[state] bits give the remainder; the state then
+   * moves one step down. Throws when the run would pass `maxRun` pixels.
+   */
+  private readRun(p: number, maxRun: number, stateBase: number): number {
+    const words = this.words;
+    let mel = this.state[stateBase + S_MEL];
+    let run = 0;
+    for (;;) {
+      const ones = Math.clz32(~peek(words, p));
+      for (let k = 0; k < ones; k++) {
+        run += 1 << MEL_LEN[mel];
+        if (mel < MEL_STATE_MAX) mel++;
+      }
+      if (run > maxRun) throw corrupt("QUIC run past the end of the row", p);
+      if (ones < 32) {
+        p += ones + 1;
+        break;
+      }
+      p += 32;
+    }
+    const melLen = MEL_LEN[mel];
+    if (melLen > 0) {
+      run += peek(words, p) >>> (32 - melLen);
+      p += melLen;
+    }
+    if (mel > 0) mel--;
+    if (run > maxRun) throw corrupt("QUIC run past the end of the row", p);
+    this.state[stateBase + S_MEL] = mel;
+    this.pos = p;
+    return run;
   }
 
   /**
@@ -486,9 +510,8 @@ export class QuicDecoder {
     const st = this.state;
     const code = fam.code;
     const toRes = fam.toResidual;
-    const bucketOf = fam.bucketOf;
-    const cbase = PLANE_SLOT * this.corrStride;
-    const corr = this.corr.subarray(cbase, cbase + this.corrStride);
+    const corr = this.corr;
+    const cb = PLANE_SLOT * this.corrStride; // corr[cb + i + 1] is pixel i's symbol
     const bestBase = PLANE_SLOT << 8;
     const o = y * width;
     const first = y === 0;
@@ -501,9 +524,8 @@ export class QuicDecoder {
     let seed = st[PLANE_STATE + S_SEED];
     let wmidx = st[PLANE_STATE + S_WMIDX];
     let wmileft = st[PLANE_STATE + S_WMILEFT];
-    let mel = st[PLANE_STATE + S_MEL];
 
-    corr[0] = first ? 0 : corr[1];
+    corr[cb + 0] = first ? 0 : corr[cb + 1];
 
     let segStart = 0;
     while (segStart < width) {
@@ -517,10 +539,10 @@ export class QuicDecoder {
         let stop: number;
         if (i === 0) {
           const q = first ? 0 : bytes[aboveAt];
-          const c = golomb(words, p, bestByCtx[bestBase + corr[0]], code);
+          const c = golomb(words, p, bestByCtx[bestBase + corr[cb + 0]], code);
           p += c >>> 16;
           const s = c & 0xff;
-          corr[1] = s;
+          corr[cb + 1] = s;
           a = (toRes[s] + q) & 0xff;
           bytes[rowAt] = a;
           if (waitcnt > 0) {
@@ -528,7 +550,7 @@ export class QuicDecoder {
           } else {
             seed = (seed + 1) & 0xff;
             waitcnt = TABRAND[seed] & wmask;
-            updateModel(fam, bestByCtx, counters, PLANE_SLOT, corr[0], corr[1], trigger);
+            updateModel(fam, bestByCtx, counters, PLANE_SLOT, corr[cb + 0], corr[cb + 1], trigger);
           }
           i = 1;
           stop = 1 + waitcnt;
@@ -545,29 +567,8 @@ export class QuicDecoder {
           if (i >= runFrom && i !== runIndex && bytes[up - 4] === bytes[up] && bytes[at - 4] === bytes[at - 8]) {
             waitcnt = stop - i;
             runIndex = i;
-            const maxRun = end - i;
-            let run = 0;
-            for (;;) {
-              const bits = peek(words, p);
-              const ones = Math.clz32(~bits);
-              for (let k = 0; k < ones; k++) {
-                run += 1 << MEL_LEN[mel];
-                if (mel < MEL_STATE_MAX) mel++;
-              }
-              if (run > maxRun) throw corrupt("QUIC run past the end of the row", p);
-              if (ones < 32) {
-                p += ones + 1;
-                break;
-              }
-              p += 32;
-            }
-            const melLen = MEL_LEN[mel];
-            if (melLen > 0) {
-              run += peek(words, p) >>> (32 - melLen);
-              p += melLen;
-            }
-            if (mel > 0) mel--;
-            if (run > maxRun) throw corrupt("QUIC run past the end of the row", p);
+            const run = this.readRun(p, end - i, PLANE_STATE);
+            p = this.pos;
             const runEnd = i + run;
             for (; i < runEnd; i++) bytes[rowAt + 4 * i] = a;
             if (i === end) {
@@ -578,14 +579,14 @@ export class QuicDecoder {
             continue;
           }
 
-          const c = golomb(words, p, bestByCtx[bestBase + corr[i]], code);
+          const c = golomb(words, p, bestByCtx[bestBase + corr[cb + i]], code);
           p += c >>> 16;
           const s = c & 0xff;
-          corr[i + 1] = s;
+          corr[cb + i + 1] = s;
           a = (toRes[s] + ((a + bytes[up]) >>> 1)) & 0xff;
           bytes[at] = a;
           if (i === stop) {
-            updateModel(fam, bestByCtx, counters, PLANE_SLOT, corr[i], corr[i + 1], trigger);
+            updateModel(fam, bestByCtx, counters, PLANE_SLOT, corr[cb + i], corr[cb + i + 1], trigger);
             seed = (seed + 1) & 0xff;
             stop = i + 1 + (TABRAND[seed] & wmask);
           }
@@ -608,7 +609,6 @@ export class QuicDecoder {
     st[PLANE_STATE + S_SEED] = seed;
     st[PLANE_STATE + S_WMIDX] = wmidx;
     st[PLANE_STATE + S_WMILEFT] = wmileft;
-    st[PLANE_STATE + S_MEL] = mel;
   }
 }
 
