@@ -19,3 +19,4 @@ export * from "./ppm.js";
 export * from "./png.js";
 export * from "./image-diff.js";
 export * from "./artifacts.js";
+export * from "./chunking.js";

@@ -55,18 +55,20 @@ describe("ServerAckWindow", () => {
 
   it("a client that ACKs per its window never stalls the server (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 2000 }), (window, n) => {
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 300 }), (window, n) => {
         const server = new ServerAckWindow(window);
         const client = new ClientAckWindow();
         const { generation } = server.startWindow();
         server.sent(); // SET_ACK
         client.received();
         server.onAckSync(client.setAck(generation, window));
+        let stalled = 0;
         for (let i = 0; i < n; i++) {
-          expect(server.canSend).toBe(true);
+          if (!server.canSend) stalled++;
           server.sent();
           if (client.received()) server.onAck();
         }
+        expect(stalled).toBe(0);
         expect(server.unacked).toBeLessThanOrEqual(window + 1);
       }),
       { numRuns: 200 },
