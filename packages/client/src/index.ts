@@ -1,1 +1,13 @@
-export {};
+export * from "./transport/transport.js";
+export * from "./util/logger.js";
+export * from "./util/emitter.js";
+export * from "./session/spice-uri.js";
+export * from "./session/session.js";
+export * from "./session/image-cache.js";
+export * from "./channels/base/spice-channel.js";
+export * from "./channels/main/main-channel.js";
+export * from "./channels/display/display-channel.js";
+export * from "./channels/display/image-resolver.js";
+export * from "./channels/inputs/inputs-channel.js";
+export * from "./channels/cursor/cursor-channel.js";
+export * from "./surfaces/index.js";

@@ -1,2 +1,3 @@
 export { createNodeJpegDecoder, type NodeJpegDecoderOptions } from "./jpeg-decoder.js";
 export { socketTransport, tcpTransportFactory, type TcpOptions } from "./tcp-transport.js";
+export { connectSpice, nodeInflate, type NodeConnectOptions } from "./connect.js";

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../errors.js";
+import { DEFAULT_SPICE_HTML5_DIR, parseBenchArgs } from "./bench-args.js";
+
+describe("parseBenchArgs", () => {
+  it("defaults", () => {
+    expect(parseBenchArgs(["codecs"])).toEqual({ json: false, filter: undefined, iterations: undefined, spiceHtml5Dir: DEFAULT_SPICE_HTML5_DIR });
+  });
+
+  it("reads every option, in either --opt value or --opt=value form", () => {
+    const o = parseBenchArgs(["--json", "codecs", "--filter", "^quic/", "--iterations=7", "--spice-html5", "/x"]);
+    expect(o).toMatchObject({ json: true, iterations: 7, spiceHtml5Dir: "/x" });
+    const re = o !== "help" ? o.filter : undefined;
+    expect(re?.test("quic/term_1280x800/saffron")).toBe(true);
+    expect(re?.test("lz/quic/saffron")).toBe(false);
+    expect(parseBenchArgs(["codecs", "--filter=term|ui"])).toMatchObject({ filter: /term|ui/ });
+  });
+
+  it("answers help", () => {
+    expect(parseBenchArgs(["--help"])).toBe("help");
+    expect(parseBenchArgs(["codecs", "-h"])).toBe("help");
+  });
+
+  it.each([
+    [[]],
+    [["jpeg"]],
+    [["codecs", "extra"]],
+    [["codecs", "--iterations"]],
+    [["codecs", "--iterations", "0"]],
+    [["codecs", "--iterations", "2.5"]],
+    [["codecs", "--iterations", "-3"]],
+    [["codecs", "--filter", "("]],
+    [["codecs", "--json=1"]],
+    [["codecs", "--fast"]],
+  ])("rejects %j with a UsageError", (args) => {
+    expect(() => parseBenchArgs(args)).toThrow(UsageError);
+  });
+});

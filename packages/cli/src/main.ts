@@ -1,0 +1,42 @@
+import { describeError, UsageError } from "./errors.js";
+
+const USAGE = `saffron: the SPICE remote-desktop toolkit
+
+Usage:
+  saffron screenshot <spice://host:port> -o out.png [--wait-ms N] [--preferred-compression MODE]
+                     [--password-file F] [--timeout-ms N]
+  saffron info <spice://host:port> [--password-file F] [--json]
+  saffron decode <file.quic|.lz|.glz|.lz4> -o out.png [--width W --height H]
+  saffron bench codecs [--json] [--filter RE] [--iterations N]
+
+The password may also come from the SPICE_PASSWORD environment variable or from the URI
+(?password=...). Run 'saffron <command> --help' for details.
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  screenshot: async () => (await import("./commands/screenshot.js")).screenshotCommand,
+  info: async () => (await import("./commands/info.js")).infoCommand,
+  decode: async () => (await import("./commands/decode.js")).decodeCommand,
+  bench: async () => (await import("./commands/bench.js")).benchCommand,
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`saffron: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    process.stderr.write(`saffron ${name}: ${describeError(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
