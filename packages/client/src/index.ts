@@ -1,6 +1,5 @@
 export * from "./transport/transport.js";
-export * from "./util/logger.js";
-export * from "./util/emitter.js";
+export { silentLogger, lineLogger, type Logger, Emitter } from "@saffron/protocol";
 export * from "./session/spice-uri.js";
 export * from "./session/session.js";
 export * from "./session/image-cache.js";

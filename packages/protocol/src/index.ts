@@ -27,3 +27,5 @@ export * as smartcard from "./messages/smartcard.js";
 export * as spicevmc from "./messages/spicevmc.js";
 export * as agent from "./messages/agent.js";
 export * from "./debug/describe-message.js";
+export * from "./util/logger.js";
+export * from "./util/emitter.js";

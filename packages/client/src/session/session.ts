@@ -8,8 +8,8 @@ import { InputsChannel } from "../channels/inputs/inputs-channel.js";
 import { MainChannel, type ChannelListEntry } from "../channels/main/main-channel.js";
 import type { Surface } from "../surfaces/index.js";
 import type { TransportFactory } from "../transport/transport.js";
-import { Emitter } from "../util/emitter.js";
-import { silentLogger, type Logger } from "../util/logger.js";
+import { Emitter } from "@saffron/protocol";
+import { silentLogger, type Logger } from "@saffron/protocol";
 import { ImageCache } from "./image-cache.js";
 
 export interface SessionOptions {

@@ -19,8 +19,8 @@ import {
   type MessageSet,
 } from "@saffron/protocol";
 import type { ByteTransport, TransportFactory } from "../../transport/transport.js";
-import { Emitter } from "../../util/emitter.js";
-import type { Logger } from "../../util/logger.js";
+import { Emitter } from "@saffron/protocol";
+import type { Logger } from "@saffron/protocol";
 
 
 /** What a channel needs from its session. */

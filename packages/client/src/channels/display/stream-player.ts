@@ -1,7 +1,7 @@
 import { decodeJpegSync, type SyncJpegDecoder } from "@saffron/codecs";
 import { display as dsp, type Clip as WireClip } from "@saffron/protocol";
 import type { Rect, Surface } from "../../surfaces/index.js";
-import type { Logger } from "../../util/logger.js";
+import type { Logger } from "@saffron/protocol";
 import { clip as mapClip, rect } from "./draw-mapping.js";
 
 interface Stream {
