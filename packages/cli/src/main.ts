@@ -8,6 +8,9 @@ Usage:
   saffron info <spice://host:port> [--password-file F] [--json]
   saffron decode <file.quic|.lz|.glz|.lz4> -o out.png [--width W --height H]
   saffron bench codecs [--json] [--filter RE] [--iterations N]
+  saffron serve (--demo | --image F.png | --x11 :N) [--port 5930] [--addr 127.0.0.1]
+                [--password-file F | --disable-ticketing] [--tls-port P --cert F --key F]
+                [--image-compression MODE]
 
 The password may also come from the SPICE_PASSWORD environment variable or from the URI
 (?password=...). Run 'saffron <command> --help' for details.
@@ -20,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   info: async () => (await import("./commands/info.js")).infoCommand,
   decode: async () => (await import("./commands/decode.js")).decodeCommand,
   bench: async () => (await import("./commands/bench.js")).benchCommand,
+  serve: async () => (await import("./commands/serve.js")).serveCommand,
 };
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,0 +1,69 @@
+import { ChannelType, main, type LinkOutcome, type MessageSet } from "@saffron/protocol";
+import type { Connection } from "../../net/connection.js";
+import { ServerChannel, type ServerChannelContext, type ServerHandlerTable } from "../base/server-channel.js";
+
+type S = typeof main.mainServer.defs;
+type C = typeof main.mainClient.defs;
+
+export interface MainChannelOptions {
+  sessionId: number;
+  /** Channels offered in CHANNELS_LIST (besides main). */
+  channels: { type: number; id: number }[];
+  /** The source can place the pointer absolutely: offer CLIENT mouse mode. */
+  clientMouse: boolean;
+  name?: string;
+  /** Called when the client changes mouse mode. */
+  onMouseMode?(mode: number): void;
+}
+
+/** The server half of MAIN: MAIN_INIT, CHANNELS_LIST after ATTACH_CHANNELS, mouse modes. */
+export class ServerMainChannel extends ServerChannel<S, C> {
+  readonly type = ChannelType.Main;
+  protected readonly server: MessageSet<S> = main.mainServer;
+  protected readonly client: MessageSet<C> = main.mainClient;
+  mouseMode: number = main.MouseMode.Server;
+  private readonly started = Date.now();
+
+  constructor(conn: Connection, link: LinkOutcome, ctx: ServerChannelContext, private readonly opts: MainChannelOptions) {
+    super(conn, link, 0, ctx);
+  }
+
+  get supportedMouseModes(): number {
+    return main.MouseMode.Server | (this.opts.clientMouse ? main.MouseMode.Client : 0);
+  }
+
+  /** Multimedia time (ms) as the server clock for streams. */
+  get mmTime(): number {
+    return (Date.now() - this.started) >>> 0;
+  }
+
+  protected override onStart(): void {
+    this.sendMessage("Init", {
+      sessionId: this.opts.sessionId,
+      displayChannelsHint: 1,
+      supportedMouseModes: this.supportedMouseModes,
+      currentMouseMode: this.mouseMode,
+      agentConnected: 0,
+      agentTokens: 10,
+      multiMediaTime: this.mmTime,
+      ramHint: 128 * 1024 * 1024,
+    });
+    if (this.opts.name) this.sendMessage("Name", { name: new TextEncoder().encode(this.opts.name + "\0") });
+    this.ping();
+  }
+
+  protected readonly handlers: ServerHandlerTable<C> = {
+    AttachChannels: () => this.sendMessage("ChannelsList", { channels: this.opts.channels }),
+    MouseModeRequest: (b) => {
+      if (b.mode & this.supportedMouseModes && (b.mode === main.MouseMode.Server || b.mode === main.MouseMode.Client)) {
+        this.mouseMode = b.mode;
+        this.opts.onMouseMode?.(b.mode);
+      }
+      this.sendMessage("MouseMode", { supportedModes: this.supportedMouseModes, currentMode: this.mouseMode });
+    },
+    ClientInfo: () => {},
+    AgentStart: () => {},
+    AgentData: () => {},
+    AgentToken: () => {},
+  };
+}

@@ -1,0 +1,87 @@
+import { image as img } from "@saffron/protocol";
+import type { DamageRect, Framebuffer } from "../sources/display-source.js";
+import {
+  binaryImage,
+  bitmapImage,
+  extractRect,
+  looksPhotographic,
+  type ClientImageCaps,
+  type ImageCompressionMode,
+} from "./image-encoder.js";
+
+type Pixels = { width: number; height: number; data: Uint8Array; stride: number };
+
+/** The encoders the server has; each returns the codec stream for a BGRX rect. */
+export interface EncoderSet {
+  quic?: (p: Pixels) => Uint8Array;
+  lz?: (p: Pixels) => Uint8Array;
+  lz4?: (p: Pixels) => Uint8Array;
+  /** GLZ needs the client's dictionary: created per client with its window. */
+  glz?: (windowPixels: number) => (p: Pixels) => Uint8Array;
+}
+
+/** Per-client image encoding: applies the compression policy with what the client supports. */
+export class ClientImageEncoder {
+  private glzEncode?: (p: Pixels) => Uint8Array;
+  /** Images sent, by image type name. */
+  readonly stats: Record<string, { count: number; bytes: number; pixels: number }> = {};
+
+  constructor(
+    private readonly encoders: EncoderSet,
+    private readonly mode: ImageCompressionMode,
+    private readonly caps: ClientImageCaps,
+  ) {
+    if (encoders.glz && caps.glzWindow > 0) this.glzEncode = encoders.glz(caps.glzWindow);
+  }
+
+  /** The effective mode: the client's PREFERRED_COMPRESSION wins, as in spice-server. */
+  get effectiveMode(): ImageCompressionMode {
+    return this.caps.preferred ?? this.mode;
+  }
+
+  setPreferred(mode: ImageCompressionMode | undefined): void {
+    this.caps.preferred = mode;
+  }
+
+  encode(fb: Framebuffer, r: DamageRect): img.Image {
+    const pixels = extractRect(fb, r);
+    const e = this.encoders;
+    const glz = this.glzEncode && pixels.width * pixels.height < this.caps.glzWindow ? this.glzEncode : undefined;
+    let image: img.Image;
+    const pick = (type: number, f: ((p: Pixels) => Uint8Array) | undefined): img.Image | undefined =>
+      f ? binaryImage(type, pixels.width, pixels.height, f(pixels)) : undefined;
+    switch (this.effectiveMode) {
+      case "off":
+        image = bitmapImage(pixels);
+        break;
+      case "quic":
+        image = pick(img.ImageType.Quic, e.quic) ?? bitmapImage(pixels);
+        break;
+      case "lz":
+        image = pick(img.ImageType.LzRgb, e.lz) ?? bitmapImage(pixels);
+        break;
+      case "glz":
+        image = pick(img.ImageType.GlzRgb, glz) ?? pick(img.ImageType.LzRgb, e.lz) ?? bitmapImage(pixels);
+        break;
+      case "lz4":
+        image = (this.caps.lz4 ? pick(img.ImageType.Lz4, e.lz4) : undefined) ?? pick(img.ImageType.LzRgb, e.lz) ?? bitmapImage(pixels);
+        break;
+      case "auto_lz":
+        image = (looksPhotographic(pixels) ? pick(img.ImageType.Quic, e.quic) : undefined) ?? pick(img.ImageType.LzRgb, e.lz) ?? bitmapImage(pixels);
+        break;
+      case "auto_glz":
+        image =
+          (looksPhotographic(pixels) ? pick(img.ImageType.Quic, e.quic) : undefined) ??
+          pick(img.ImageType.GlzRgb, glz) ??
+          pick(img.ImageType.LzRgb, e.lz) ??
+          bitmapImage(pixels);
+        break;
+    }
+    const name = Object.entries(img.ImageType).find(([, v]) => v === image.type)?.[0] ?? String(image.type);
+    const s = (this.stats[name] ??= { count: 0, bytes: 0, pixels: 0 });
+    s.count++;
+    s.pixels += pixels.width * pixels.height;
+    s.bytes += "data" in image && image.data instanceof Uint8Array ? image.data.length : pixels.data.length;
+    return image;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Socket } from "node:net";
+import type { WebSocket } from "ws";
+
+/** One accepted byte stream (TCP, TLS or WebSocket) under one SPICE channel. */
+export interface Connection {
+  readonly remote: string;
+  readonly kind: "tcp" | "tls" | "websocket";
+  send(data: Uint8Array): void;
+  onData(listener: (chunk: Uint8Array) => void): void;
+  onClose(listener: () => void): void;
+  /** Bytes queued in user space and the kernel, not yet sent: drives flow control. */
+  readonly pending: number;
+  /** Called once the pending bytes have drained below the high-water mark. */
+  onDrain(listener: () => void): void;
+  close(): void;
+  /** Closes after the queued bytes are written (e.g. a link error reply). */
+  end(): void;
+}
+
+export function socketConnection(socket: Socket, kind: "tcp" | "tls", initial?: Uint8Array): Connection {
+  let dataListener: ((c: Uint8Array) => void) | undefined;
+  const early: Uint8Array[] = initial && initial.length ? [initial] : [];
+  socket.setNoDelay(true);
+  socket.on("error", () => {});
+  socket.on("data", (b: Buffer) => {
+    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    if (dataListener) dataListener(chunk);
+    else early.push(chunk);
+  });
+  return {
+    remote: `${socket.remoteAddress}:${socket.remotePort}`,
+    kind,
+    send: (d) => void (socket.destroyed ? 0 : socket.write(d)),
+    onData: (l) => {
+      dataListener = l;
+      for (const c of early.splice(0)) l(c);
+    },
+    onClose: (l) => void socket.once("close", l),
+    get pending() {
+      return socket.writableLength;
+    },
+    onDrain: (l) => void socket.on("drain", l),
+    close: () => void socket.destroy(),
+    end: () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    },
+  };
+}
+
+export function websocketConnection(ws: WebSocket, remote: string): Connection {
+  let dataListener: ((c: Uint8Array) => void) | undefined;
+  const early: Uint8Array[] = [];
+  const drainListeners: (() => void)[] = [];
+  ws.binaryType = "nodebuffer";
+  ws.on("error", () => {});
+  ws.on("message", (d: Buffer | Buffer[] | ArrayBuffer) => {
+    const b = Array.isArray(d) ? Buffer.concat(d) : Buffer.isBuffer(d) ? d : Buffer.from(d);
+    const chunk = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    if (dataListener) dataListener(chunk);
+    else early.push(chunk);
+  });
+  return {
+    remote,
+    kind: "websocket",
+    send: (d) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(d, { binary: true }, () => {
+        if (ws.bufferedAmount < 256 * 1024) for (const l of drainListeners) l();
+      });
+    },
+    onData: (l) => {
+      dataListener = l;
+      for (const c of early.splice(0)) l(c);
+    },
+    onClose: (l) => void ws.once("close", l),
+    get pending() {
+      return ws.bufferedAmount;
+    },
+    onDrain: (l) => void drainListeners.push(l),
+    close: () => ws.terminate(),
+    end: () => ws.close(),
+  };
+}

@@ -1,0 +1,272 @@
+import { createServer as createHttpServer, type IncomingMessage } from "node:http";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type TlsOptions } from "node:tls";
+import { randomInt } from "node:crypto";
+import { WebSocketServer } from "ws";
+import { Caps, ChannelType, LinkErr, SpiceError, display as dsp, silentLogger, type LinkMess, type Logger } from "@saffron/protocol";
+import type { ServerChannel } from "./channels/base/server-channel.js";
+import { ServerCursorChannel } from "./channels/cursor/cursor-channel.js";
+import { ServerDisplayChannel } from "./channels/display/display-channel.js";
+import { ServerInputsChannel, inputsServerCaps } from "./channels/inputs/inputs-channel.js";
+import { ServerMainChannel } from "./channels/main/main-channel.js";
+import type { EncoderSet } from "./display-pipeline/client-encoder.js";
+import type { ImageCompressionMode } from "./display-pipeline/image-encoder.js";
+import { acceptLink } from "./link/link-acceptor.js";
+import { socketConnection, websocketConnection, type Connection } from "./net/connection.js";
+import type { CursorImage, DamageRect, DisplaySource } from "./sources/display-source.js";
+import { defaultEncoders } from "./display-pipeline/default-encoders.js";
+
+export interface SpiceServerOptions {
+  source: DisplaySource;
+  /** The ticket clients must present. Required unless `disableTicketing`. */
+  password?: string;
+  disableTicketing?: boolean;
+  /** Ticket expiry: links after this time (ms since epoch) are refused. */
+  passwordExpiresAt?: number;
+  imageCompression?: ImageCompressionMode;
+  encoders?: EncoderSet;
+  log?: Logger;
+  name?: string;
+}
+
+export interface ListenOptions {
+  port?: number;
+  /** Default 127.0.0.1. */
+  addr?: string;
+  tlsPort?: number;
+  tls?: TlsOptions;
+}
+
+/** One connected client: its session id and its channels. */
+class ClientSession {
+  main?: ServerMainChannel;
+  display?: ServerDisplayChannel;
+  inputs?: ServerInputsChannel;
+  cursor?: ServerCursorChannel;
+  constructor(readonly id: number) {}
+  get channels(): ServerChannel<any, any>[] {
+    return [this.main, this.display, this.inputs, this.cursor].filter((c): c is NonNullable<typeof c> => !!c);
+  }
+}
+
+/**
+ * A SPICE server for one DisplaySource. Several clients may be connected at once, each in
+ * its own session; a client's faults close only its own channels.
+ */
+export class SpiceServer {
+  readonly log: Logger;
+  private readonly sessions = new Map<number, ClientSession>();
+  private readonly servers: NetServer[] = [];
+  private readonly cursorState: { shape: CursorImage | null; x: number; y: number } = { shape: null, x: 0, y: 0 };
+  private readonly encoders: EncoderSet;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  private readonly http = createHttpServer((_req, res) => {
+    res.writeHead(426, { "content-type": "text/plain" }).end("This is a SPICE server: connect with a SPICE client or a WebSocket.\n");
+  });
+  private started = false;
+  /** Links refused for a wrong ticket (for tests and logs). */
+  authFailures = 0;
+
+  constructor(private readonly options: SpiceServerOptions) {
+    if (!options.disableTicketing && !options.password) {
+      throw new Error("a password is required (or disable ticketing explicitly)");
+    }
+    this.log = options.log ?? silentLogger;
+    this.encoders = options.encoders ?? defaultEncoders();
+    this.http.on("upgrade", (req: IncomingMessage, socket, head) => {
+      this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
+        this.handleConnection(websocketConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+      });
+    });
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Starts the source and listens; returns the ports actually bound. */
+  async listen(opts: ListenOptions = {}): Promise<{ port?: number; tlsPort?: number }> {
+    const addr = opts.addr ?? "127.0.0.1";
+    if (!this.started) {
+      this.started = true;
+      await this.options.source.start({
+        damage: (rects) => this.onDamage(rects),
+        resize: () => this.forEachSession((s) => s.display?.resize()),
+        cursor: (shape) => {
+          this.cursorState.shape = shape;
+          this.forEachSession((s) => s.cursor?.setShape(shape));
+        },
+        pointer: (x, y) => {
+          this.cursorState.x = x;
+          this.cursorState.y = y;
+          this.forEachSession((s) => s.main?.mouseMode === 1 && s.cursor?.move(x, y));
+        },
+        clipboard: () => {},
+      });
+    }
+    const out: { port?: number; tlsPort?: number } = {};
+    if (opts.port !== undefined || opts.tlsPort === undefined) {
+      const server = createNetServer((socket) => this.sniff(socket));
+      out.port = await bind(server, opts.port ?? 5930, addr);
+      this.servers.push(server);
+    }
+    if (opts.tlsPort !== undefined) {
+      if (!opts.tls) throw new Error("a TLS port needs a certificate and key");
+      const server = createTlsServer(opts.tls, (socket) => this.handleConnection(socketConnection(socket, "tls")));
+      server.on("tlsClientError", (e) => this.log.warn("server", `TLS handshake failed: ${e.message}`));
+      out.tlsPort = await bind(server, opts.tlsPort, addr);
+      this.servers.push(server);
+    }
+    return out;
+  }
+
+  /** Plain port: SPICE, or an HTTP GET upgrading to WebSocket (as spice-server does). */
+  private sniff(socket: Socket): void {
+    socket.on("error", () => {});
+    socket.once("readable", () => {
+      const first: Buffer | null = socket.read();
+      if (!first) return socket.destroy();
+      if (first.subarray(0, 4).toString("latin1") === "GET ") {
+        socket.unshift(first);
+        this.http.emit("connection", socket);
+        return;
+      }
+      this.handleConnection(socketConnection(socket, "tcp", new Uint8Array(first)));
+    });
+  }
+
+  private async handleConnection(conn: Connection): Promise<void> {
+    let accepted;
+    try {
+      accepted = await acceptLink(conn, {
+        password: () => {
+          if (this.options.disableTicketing) return null;
+          if (this.options.passwordExpiresAt !== undefined && Date.now() > this.options.passwordExpiresAt) return "\0expired\0";
+          return this.options.password ?? null;
+        },
+        accept: (mess) => this.acceptChannel(mess),
+      });
+    } catch (e) {
+      const err = e as SpiceError;
+      if (err.code === "ERR_SPICE_AUTH") this.authFailures++;
+      this.log.info("server", `link from ${conn.remote} failed: ${err.message}`, { code: err.code });
+      return;
+    }
+    this.startChannel(conn, accepted.link, accepted.rest);
+  }
+
+  private acceptChannel(mess: LinkMess): { refuse: number } | { channelCaps: Caps } {
+    if (mess.channelId !== 0) return { refuse: LinkErr.ChannelNotAvailable };
+    if (mess.channelType === ChannelType.Main) return { channelCaps: new Caps() };
+    if (!this.sessions.has(mess.connectionId)) return { refuse: LinkErr.BadConnectionId };
+    switch (mess.channelType) {
+      case ChannelType.Display:
+        return { channelCaps: Caps.of(dsp.DisplayCaps.MonitorsConfig, dsp.DisplayCaps.PrefCompression) };
+      case ChannelType.Inputs:
+        return { channelCaps: inputsServerCaps() };
+      case ChannelType.Cursor:
+        return { channelCaps: new Caps() };
+      default:
+        return { refuse: LinkErr.ChannelNotAvailable };
+    }
+  }
+
+  private startChannel(conn: Connection, link: import("@saffron/protocol").LinkOutcome, rest: Uint8Array[]): void {
+    const ctx = { log: this.log };
+    const type = link.mess.channelType;
+    if (type === ChannelType.Main) {
+      let id: number;
+      do id = randomInt(1, 0x7fffffff);
+      while (this.sessions.has(id));
+      const session = new ClientSession(id);
+      this.sessions.set(id, session);
+      const main = new ServerMainChannel(conn, link, ctx, {
+        sessionId: id,
+        channels: [
+          { type: ChannelType.Display, id: 0 },
+          { type: ChannelType.Inputs, id: 0 },
+          { type: ChannelType.Cursor, id: 0 },
+        ],
+        clientMouse: this.options.source.absolutePointer,
+        name: this.options.name,
+      });
+      session.main = main;
+      main.on("closed", () => {
+        for (const c of session.channels) c.close();
+        this.sessions.delete(id);
+        this.log.info("server", "client session ended", { session: id });
+      });
+      main.start(rest);
+      this.log.info("server", `client ${conn.remote} connected`, { session: id, transport: conn.kind });
+      return;
+    }
+    const session = this.sessions.get(link.mess.connectionId);
+    if (!session) return conn.close();
+    let ch: ServerChannel<any, any>;
+    switch (type) {
+      case ChannelType.Display:
+        session.display?.close();
+        ch = session.display = new ServerDisplayChannel(conn, link, ctx, {
+          source: this.options.source,
+          encoders: this.encoders,
+          imageCompression: this.options.imageCompression ?? "auto_glz",
+        });
+        break;
+      case ChannelType.Inputs:
+        session.inputs?.close();
+        ch = session.inputs = new ServerInputsChannel(conn, link, ctx, this.options.source);
+        break;
+      case ChannelType.Cursor:
+        session.cursor?.close();
+        ch = session.cursor = new ServerCursorChannel(conn, link, ctx, this.cursorState);
+        break;
+      default:
+        return conn.close();
+    }
+    ch.start(rest);
+  }
+
+  private forEachSession(f: (s: ClientSession) => void): void {
+    for (const s of this.sessions.values()) {
+      try {
+        f(s);
+      } catch (e) {
+        this.log.error("server", `session ${s.id}: ${(e as Error).message}`);
+        s.main?.close();
+      }
+    }
+  }
+
+  private onDamage(rects: DamageRect[]): void {
+    this.forEachSession((s) => s.display?.damage(rects));
+  }
+
+  /** Per-session statistics (bytes, images by type). */
+  stats() {
+    return [...this.sessions.values()].map((s) => ({
+      session: s.id,
+      channels: s.channels.map((c) => ({ name: c.name, bytesSent: c.bytesSent, bytesReceived: c.bytesReceived, messagesSent: c.messagesSent })),
+      images: s.display?.imageStats ?? {},
+    }));
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) for (const c of s.channels) c.close();
+    this.sessions.clear();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.servers.length = 0;
+    this.wss.close();
+    await this.options.source.stop();
+  }
+}
+
+function bind(server: NetServer, port: number, addr: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, addr, () => {
+      server.off("error", reject);
+      const a = server.address();
+      resolve(typeof a === "object" && a ? a.port : port);
+    });
+  });
+}
