@@ -1,3 +1,4 @@
+import { display } from "@saffron/protocol";
 /**
  * Plain parameter types of the headless canvas. They mirror the SPICE display-channel
  * structures (protocol-map §4.2) but carry decoded images instead of wire pointers, so
@@ -64,49 +65,22 @@ export type Brush =
   /** Tiled: dest pixel (X, Y) takes pattern pixel ((X - pos.x) mod w, (Y - pos.y) mod h). */
   | { kind: "pattern"; image: ImageSource; pos: Point };
 
-/** SPICE_ROPD_* bits (u16 rop_descriptor). The OP_* bits are mutually exclusive. */
-export const Ropd = {
-  InversSrc: 1,
-  InversBrush: 2,
-  InversDest: 4,
-  OpPut: 8,
-  OpOr: 16,
-  OpAnd: 32,
-  OpXor: 64,
-  OpBlackness: 128,
-  OpWhiteness: 256,
-  OpInvers: 512,
-  InversRes: 1024,
-} as const;
-
-/** SPICE image_scale_mode values. */
-export const ScaleMode = { Interpolate: 0, Nearest: 1 } as const;
+/** The wire constants the canvas interprets, from the protocol schema (one definition). */
+export const Ropd = display.Ropd;
+export const ScaleMode = display.ScaleMode;
 export type ScaleMode = (typeof ScaleMode)[keyof typeof ScaleMode];
 
 /** SPICE surface_fmt values this canvas supports. */
 export const SurfaceFormat = { A8: 8, Xrgb32: 32, Argb32: 96 } as const;
 export type SurfaceFormat = (typeof SurfaceFormat)[keyof typeof SurfaceFormat];
 
-export const PathFlags = { Begin: 1, End: 2, Close: 8, Bezier: 16 } as const;
-export const LineFlags = { StartWithGap: 4, Styled: 8 } as const;
-export const StringFlags = { RasterA1: 1, RasterA4: 2, RasterA8: 4, TopDown: 8 } as const;
-export const AlphaFlags = { DestHasAlpha: 1, SrcSurfaceHasAlpha: 2 } as const;
+export const PathFlags = display.PathFlags;
+export const LineFlags = display.LineFlags;
+export const StringFlags = { ...display.StringFlags, TopDown: display.StringFlags.RasterTopDown } as const;
+export const AlphaFlags = display.AlphaFlags;
 
 /** DRAW_COMPOSITE flag bits (Render semantics, pixman op in bits 0-7). */
-export const CompositeFlags = {
-  OpMask: 0xff,
-  SrcFilterShift: 8,
-  MaskFilterShift: 11,
-  SrcRepeatShift: 14,
-  MaskRepeatShift: 16,
-  ComponentAlpha: 1 << 18,
-  HasMask: 1 << 19,
-  HasSrcTransform: 1 << 20,
-  HasMaskTransform: 1 << 21,
-  SourceOpaque: 1 << 22,
-  MaskOpaque: 1 << 23,
-  DestOpaque: 1 << 24,
-} as const;
+export const CompositeFlags = display.CompositeFlags;
 
 /** pixman_op_t values implemented by `composite` (others fall back to OVER). */
 export const CompositeOp = {

@@ -112,6 +112,22 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     return s;
   }
 
+  /** Target box, clip, source and mask common to the image-drawing ops. */
+  private imageParams(base: dsp.DisplayBase, data: { srcBitmap: Parameters<ImageResolver["resolve"]>[0]; srcArea: dsp.DisplayBase["box"]; mask?: dsp.QMask }) {
+    return {
+      box: rect(base.box),
+      clip: clip(base.clip),
+      src: this.images.resolve(data.srcBitmap),
+      srcArea: rect(data.srcArea),
+      mask: data.mask ? mask(data.mask, this.images) : null,
+    };
+  }
+
+  private maskOnly(op: "blackness" | "whiteness" | "invers", base: dsp.DisplayBase, data: { mask: dsp.QMask }): void {
+    this.target(base.surfaceId)[op]({ box: rect(base.box), clip: clip(base.clip), mask: mask(data.mask, this.images) });
+    this.drawn(`Draw${op[0]!.toUpperCase()}${op.slice(1)}`, base);
+  }
+
   private drawn(name: string, base: dsp.DisplayBase): void {
     this.drawCounts[name] = (this.drawCounts[name] ?? 0) + 1;
     this.emit("invalidate", base.surfaceId, rect(base.box));
@@ -169,63 +185,36 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     },
     DrawOpaque: ({ base, data }) => {
       this.target(base.surfaceId).opaque({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
+        ...this.imageParams(base, data),
         brush: brush(data.brush, this.images),
         ropd: data.ropDescriptor,
         scaleMode: data.scaleMode as 0 | 1,
-        mask: mask(data.mask, this.images),
       });
       this.drawn("DrawOpaque", base);
     },
     DrawCopy: ({ base, data }) => {
-      this.target(base.surfaceId).copy({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
-        ropd: data.ropDescriptor,
-        scaleMode: data.scaleMode as 0 | 1,
-        mask: mask(data.mask, this.images),
-      });
+      this.target(base.surfaceId).copy({ ...this.imageParams(base, data), ropd: data.ropDescriptor, scaleMode: data.scaleMode as 0 | 1 });
       this.drawn("DrawCopy", base);
     },
     DrawBlend: ({ base, data }) => {
-      this.target(base.surfaceId).blend({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
-        ropd: data.ropDescriptor,
-        scaleMode: data.scaleMode as 0 | 1,
-        mask: mask(data.mask, this.images),
-      });
+      this.target(base.surfaceId).blend({ ...this.imageParams(base, data), ropd: data.ropDescriptor, scaleMode: data.scaleMode as 0 | 1 });
       this.drawn("DrawBlend", base);
     },
     DrawBlackness: ({ base, data }) => {
-      this.target(base.surfaceId).blackness({ box: rect(base.box), clip: clip(base.clip), mask: mask(data.mask, this.images) });
-      this.drawn("DrawBlackness", base);
+      this.maskOnly("blackness", base, data);
     },
     DrawWhiteness: ({ base, data }) => {
-      this.target(base.surfaceId).whiteness({ box: rect(base.box), clip: clip(base.clip), mask: mask(data.mask, this.images) });
-      this.drawn("DrawWhiteness", base);
+      this.maskOnly("whiteness", base, data);
     },
     DrawInvers: ({ base, data }) => {
-      this.target(base.surfaceId).invers({ box: rect(base.box), clip: clip(base.clip), mask: mask(data.mask, this.images) });
-      this.drawn("DrawInvers", base);
+      this.maskOnly("invers", base, data);
     },
     DrawRop3: ({ base, data }) => {
       this.target(base.surfaceId).rop3({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
+        ...this.imageParams(base, data),
         brush: brush(data.brush, this.images),
         rop3: data.rop3,
         scaleMode: data.scaleMode as 0 | 1,
-        mask: mask(data.mask, this.images),
       });
       this.drawn("DrawRop3", base);
     },
@@ -257,10 +246,7 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     },
     DrawTransparent: ({ base, data }) => {
       this.target(base.surfaceId).transparent({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
+        ...this.imageParams(base, data),
         srcColor: data.srcColor,
         trueColor: data.trueColor,
       });
@@ -268,10 +254,7 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     },
     DrawAlphaBlend: ({ base, data }) => {
       this.target(base.surfaceId).alphaBlend({
-        box: rect(base.box),
-        clip: clip(base.clip),
-        src: this.images.resolve(data.srcBitmap),
-        srcArea: rect(data.srcArea),
+        ...this.imageParams(base, data),
         alpha: data.alpha,
         flags: data.alphaFlags,
       });
