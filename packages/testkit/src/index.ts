@@ -20,3 +20,8 @@ export * from "./png.js";
 export * from "./image-diff.js";
 export * from "./artifacts.js";
 export * from "./chunking.js";
+export * from "./image-search.js";
+export * from "./xvfb.js";
+export * from "./remote-viewer.js";
+export * from "./html5-client.js";
+export * from "./certificates.js";

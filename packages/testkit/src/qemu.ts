@@ -26,6 +26,12 @@ export interface QemuOptions {
   /** With drm: fill the top of /dev/fb0 with random bytes (an incompressible region). */
   fbNoise?: boolean;
   imageCompression?: "off" | "auto_glz" | "auto_lz" | "quic" | "glz" | "lz";
+  /**
+   * Also listen with TLS: a tls-port with the certificates of `x509Dir` (ca-cert.pem,
+   * server-cert.pem, server-key.pem; see makeTestCertificates). With `tlsOnly`, every
+   * channel must use TLS (QEMU's tls-channel=default).
+   */
+  tls?: { port?: number; x509Dir: string; tlsOnly?: boolean };
   /** Guest RAM in MiB (default 256). */
   memoryMb?: number;
   /** Kernel image (default: the newest /boot/vmlinuz-*). */
@@ -36,6 +42,8 @@ export interface QemuOptions {
 
 export interface QemuServer {
   port: number;
+  /** The TLS port, when started with `tls`. */
+  tlsPort?: number;
   pid: number;
   /** Guest serial output (contains GUEST_READY_LINE once up). */
   serialLog: string;
@@ -166,6 +174,12 @@ async function startOnce(options: QemuOptions): Promise<QemuServer> {
   let spice = `port=${port},addr=127.0.0.1`;
   spice += options.password ? `,password=${options.password.replace(/,/g, ",,")}` : ",disable-ticketing=on";
   if (options.imageCompression) spice += `,image-compression=${options.imageCompression}`;
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    tlsPort = options.tls.port ?? (await freePort());
+    spice += `,tls-port=${tlsPort},x509-dir=${options.tls.x509Dir}`;
+    if (options.tls.tlsOnly) spice += ",tls-channel=default";
+  }
   const vga = options.vga === "virtio" ? ["-vga", "none", "-device", "virtio-vga"] : ["-vga", options.vga];
 
   const fd = openSync(qemuLog, "w");
@@ -210,5 +224,5 @@ async function startOnce(options: QemuOptions): Promise<QemuServer> {
     await stop();
     throw err;
   }
-  return { port, pid: proc.pid, serialLog, runDir, process: proc, stop };
+  return { port, tlsPort, pid: proc.pid, serialLog, runDir, process: proc, stop };
 }

@@ -14,6 +14,8 @@ import { ImageCache } from "./image-cache.js";
 
 export interface SessionOptions {
   transports: TransportFactory;
+  /** TLS transports for channels the server wants secured (spice://host?port=P&tls-port=T). */
+  secureTransports?: TransportFactory;
   /** The SPICE password (ticket). Empty when the server has ticketing disabled. */
   password?: string;
   log?: Logger;
@@ -77,6 +79,7 @@ export class SpiceSession extends Emitter<SessionEvents> {
   private context(connectionId: number): ChannelContext {
     return {
       transports: this.options.transports,
+      secureTransports: this.options.secureTransports,
       password: this.options.password ?? "",
       connectionId,
       log: this.log,

@@ -10,6 +10,7 @@ import {
   clientTicket,
   encryptTicket,
   isSpiceError,
+  LinkErr,
   channelTypeName,
   type ClientLinkPhase,
   type DecodedMessage,
@@ -26,6 +27,8 @@ import type { Logger } from "@saffron/protocol";
 /** What a channel needs from its session. */
 export interface ChannelContext {
   transports: TransportFactory;
+  /** TLS transports, used for channels the server wants secured (link error NEED_SECURED). */
+  secureTransports?: TransportFactory;
   password: string;
   /** MAIN_INIT's session_id (0 for the main channel itself). */
   connectionId: number;
@@ -106,7 +109,21 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
 
   /** Opens the transport and runs the link stage; resolves when the data stage starts. */
   async connect(): Promise<LinkOutcome> {
-    const transport = await this.ctx.transports({ channelType: this.type, channelId: this.id });
+    try {
+      return await this.linkOver(this.ctx.transports);
+    } catch (e) {
+      // spice-gtk's behaviour: a channel the server wants on TLS is re-linked on the TLS port.
+      if (isSpiceError(e) && e.linkError === LinkErr.NeedSecured && this.ctx.secureTransports) {
+        this.closedFlag = false;
+        this.ctx.log.info(this.name, "the server requires TLS for this channel; reconnecting on the TLS port");
+        return this.linkOver(this.ctx.secureTransports);
+      }
+      throw e;
+    }
+  }
+
+  private async linkOver(transports: TransportFactory): Promise<LinkOutcome> {
+    const transport = await transports({ channelType: this.type, channelId: this.id });
     this.transport = transport;
     const reader = new ExactReader();
     let phase: ClientLinkPhase;
@@ -124,6 +141,7 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
       this.receive(chunk);
     });
     transport.onClose((error) => {
+      if (this.transport !== transport) return; // an abandoned attempt (re-linked over TLS)
       if (!linkDone) {
         failure ??= new SpiceError("ERR_SPICE_CLOSED", `${this.name}: the server closed the connection during the link`, { cause: error });
         wake?.();
@@ -142,9 +160,10 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
 
     const need = async (n: number): Promise<Uint8Array> => {
       for (;;) {
-        if (failure) throw failure;
+        // Bytes that arrived before a close still count (an error reply, then FIN).
         const bytes = reader.read(n);
         if (bytes) return bytes;
+        if (failure) throw failure;
         await new Promise<void>((r) => (wake = r));
         wake = undefined;
       }
@@ -168,6 +187,7 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
       clearTimeout(timer);
       linkDone = true;
       this.closedFlag = true;
+      this.transport = undefined;
       transport.close();
       throw e;
     }
