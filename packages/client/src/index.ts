@@ -8,5 +8,7 @@ export * from "./channels/main/main-channel.js";
 export * from "./channels/display/display-channel.js";
 export * from "./channels/display/image-resolver.js";
 export * from "./channels/inputs/inputs-channel.js";
+export * from "./channels/inputs/scancodes.js";
 export * from "./channels/cursor/cursor-channel.js";
+export * from "./channels/cursor/cursor-shape.js";
 export * from "./surfaces/index.js";

@@ -71,7 +71,7 @@ export class ImageResolver {
     const s = (this.stats[name] ??= { count: 0, pixels: 0, bytes: 0 });
     s.count++;
     s.pixels += d.width * d.height;
-    s.bytes += "data" in d && d.data instanceof Uint8Array ? d.data.length : 0;
+    s.bytes += payloadBytes(d);
     return decoded;
   }
 
@@ -127,4 +127,13 @@ export class ImageResolver {
 /** GLZ results without `out` are the dictionary's own pixels: the canvas only reads them, so no copy is needed. */
 function copyIfShared(i: DecodedImage): DecodedImage {
   return i;
+}
+
+/** Compressed payload size of an image body (bodies with their own flags nest their data). */
+function payloadBytes(d: img.Image): number {
+  if ("data" in d && d.data instanceof Uint8Array) return d.data.length;
+  if ("jpegAlpha" in d) return d.jpegAlpha.data.length;
+  if ("lzPlt" in d) return d.lzPlt.data.length;
+  if ("bitmap" in d) return d.bitmap.data.length;
+  return 0;
 }

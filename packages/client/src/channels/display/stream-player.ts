@@ -3,6 +3,7 @@ import { display as dsp, type Clip as WireClip } from "@saffron/protocol";
 import type { Rect, Surface } from "../../surfaces/index.js";
 import type { Logger } from "@saffron/protocol";
 import { clip as mapClip, rect } from "./draw-mapping.js";
+import { JpegTableCarrier } from "./jpeg-tables.js";
 
 interface Stream {
   id: number;
@@ -15,6 +16,8 @@ interface Stream {
   clip: Rect[] | null;
   frames: number;
   drops: number;
+  /** MJPEG frames after the first omit the Huffman tables (see jpeg-tables.ts). */
+  tables: JpegTableCarrier;
   report?: { uniqueId: number; maxWindow: number; timeoutMs: number; windowFrames: number; windowDrops: number; startMm: number; lastMm: number; startedAt: number };
 }
 
@@ -55,6 +58,7 @@ export class StreamPlayer {
       clip: mapClip(b.clip) as Rect[] | null,
       frames: 0,
       drops: 0,
+      tables: new JpegTableCarrier(),
     });
     this.deps.log.debug(this.deps.name, "stream created", { id: b.id, codec: b.codecType, width: b.streamWidth, height: b.streamHeight });
   }
@@ -75,7 +79,7 @@ export class StreamPlayer {
       this.countFrame(s, mmTime, true);
       return;
     }
-    const frame = decodeJpegSync(data, s.width, s.height, this.deps.jpeg);
+    const frame = decodeJpegSync(s.tables.complete(data), s.width, s.height, this.deps.jpeg);
     let src = frame;
     if (!s.topDown) {
       const row = frame.width * 4;

@@ -1,0 +1,36 @@
+// Builds the web client page into apps/web-client/dist/ (index.html + main.js): one esbuild
+// bundle of src/main.ts with @saffron/* taken from their TypeScript sources.
+// Usage: node apps/web-client/build.mjs [--dev]   (--dev: no minification)
+import { build } from "esbuild";
+import { copyFile, mkdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "dist");
+
+export async function buildWebClient({ minify = true } = {}) {
+  await mkdir(dist, { recursive: true });
+  const result = await build({
+    entryPoints: [join(here, "src/main.ts")],
+    outfile: join(dist, "main.js"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["es2022"],
+    conditions: ["source"],
+    minify,
+    sourcemap: "linked",
+    legalComments: "linked",
+    logLevel: "warning",
+    metafile: true,
+  });
+  await copyFile(join(here, "index.html"), join(dist, "index.html"));
+  const size = (await stat(join(dist, "main.js"))).size;
+  return { dist, bytes: size, warnings: result.warnings.length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { dist: out, bytes } = await buildWebClient({ minify: !process.argv.includes("--dev") });
+  console.log(`web client: ${out}/main.js ${(bytes / 1024).toFixed(1)} KiB`);
+}

@@ -1,0 +1,304 @@
+// The browser client (apps/web-client, built with esbuild) in real headless Chromium
+// (Debian's /usr/bin/chromium driven by playwright-core, which downloads nothing): the page
+// connects straight to the SPICE port's WebSocket, and its canvas must hold exactly the
+// desktop's pixels, against our own server and against Xspice (compared with spicy-screenshot).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { DecodedImage } from "@saffron/codecs";
+import { FramebufferSource, SpiceServer } from "@saffron/server";
+import {
+  artifactsDir,
+  diffImages,
+  openXterm,
+  saveComparison,
+  setRootColor,
+  showImage,
+  spicyScreenshot,
+  startXspice,
+  stopAllPeers,
+  type XspiceImageCompression,
+} from "@saffron/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain JS build script, no types
+import { buildWebClient } from "../apps/web-client/build.mjs";
+import { plasma } from "./fixtures.js";
+
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
+
+let http: Server;
+let origin = "";
+let context: BrowserContext;
+let profile = "";
+const servers: SpiceServer[] = [];
+
+beforeAll(async () => {
+  const { dist } = (await buildWebClient()) as { dist: string };
+  const root = resolve(dist);
+  http = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
+    if (!file.startsWith(root)) return void res.writeHead(403).end();
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
+  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await Promise.all(servers.map((s) => s.close()));
+  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await stopAllPeers();
+});
+
+async function startServer(source: FramebufferSource, auth: { password?: string } = {}): Promise<number> {
+  const server = new SpiceServer({ source, ...(auth.password ? { password: auth.password } : { disableTicketing: true }) });
+  servers.push(server);
+  const { port } = await server.listen({ port: 0 });
+  return port!;
+}
+
+/** Opens the page; collects console errors for failure messages. */
+async function openPage(query: Record<string, string>): Promise<{ page: Page; log: string[] }> {
+  const page = await context.newPage();
+  const log: string[] = [];
+  page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+  await page.goto(`${origin}/?${new URLSearchParams(query)}`);
+  return { page, log };
+}
+
+async function waitForState(page: Page, state: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
+}
+
+/** The canvas pixels, as BGRA (the testkit's image convention). */
+async function readCanvas(page: Page): Promise<DecodedImage> {
+  const { width, height, rgba } = await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>("#screen canvas.saffron-canvas")!;
+    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    // Strings cross the page boundary far faster than arrays of numbers.
+    let s = "";
+    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, rgba: btoa(s) };
+  });
+  const data = new Uint8Array(Buffer.from(rgba, "base64"));
+  for (let i = 0; i < data.length; i += 4) {
+    const r = data[i]!;
+    data[i] = data[i + 2]!;
+    data[i + 2] = r;
+  }
+  return { width, height, data, hasAlpha: false };
+}
+
+/** The source's framebuffer as BGRA with opaque alpha. */
+function sourceImage(src: FramebufferSource): DecodedImage {
+  const data = src.pixels.slice();
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { width: src.width, height: src.height, data, hasAlpha: false };
+}
+
+/** Polls the canvas until it equals `expected` exactly. */
+async function expectCanvas(page: Page, expected: DecodedImage, name: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last: DecodedImage | undefined;
+  let diff = { differentPixels: -1, maxDelta: -1 };
+  while (Date.now() < end) {
+    last = await readCanvas(page);
+    if (last.width === expected.width && last.height === expected.height) {
+      diff = diffImages(last, expected);
+      if (diff.differentPixels === 0) return;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  if (last && last.width === expected.width && last.height === expected.height) saveComparison(`web-client-${name}`, last, expected);
+  throw new Error(`${name}: canvas ${last?.width}x${last?.height} != ${expected.width}x${expected.height} or ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta})`);
+}
+
+describe("web client against the Saffron server", () => {
+  it("shows the served picture exactly, follows changes, and saves a screenshot", async () => {
+    const picture = plasma(640, 400, 3);
+    const source = new FramebufferSource({ width: 640, height: 400 });
+    source.putRgba(0, 0, 640, 400, bgraToRgba(picture.data));
+    const port = await startServer(source);
+    const { page, log } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    try {
+      await waitForState(page, "connected");
+      await expectCanvas(page, sourceImage(source), "picture");
+      expect(await page.locator("#status").textContent()).toContain("Connected");
+
+      source.fillRect(100, 80, 200, 120, 0xf4a300);
+      source.fillRect(0, 390, 640, 10, 0x102030);
+      await expectCanvas(page, sourceImage(source), "changed");
+
+      const stats = await page.evaluate(
+        () =>
+          new Promise<{ fps: number; totalBytes: number }>((ok) =>
+            (window as unknown as { saffronConsole: EventTarget }).saffronConsole.addEventListener("stats", (e) => ok((e as CustomEvent).detail), { once: true }),
+          ),
+      );
+      expect(stats.totalBytes).toBeGreaterThan(10_000);
+      await page.screenshot({ path: join(artifactsDir(), "web-client.png") });
+      expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("sends typed keys as scancodes", async () => {
+    const keys: [number, boolean][] = [];
+    const source = new FramebufferSource({ width: 320, height: 200, onKey: (sc, down) => keys.push([sc, down]) });
+    source.fillRect(0, 0, 320, 200, 0x336699);
+    const port = await startServer(source);
+    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    try {
+      await waitForState(page, "connected");
+      await expectCanvas(page, sourceImage(source), "keyboard");
+      await page.locator("#screen canvas.saffron-canvas").click();
+      await page.keyboard.type("hello");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("ArrowLeft");
+      const expected: [number, boolean][] = [];
+      for (const sc of [0x23, 0x12, 0x26, 0x26, 0x18, 0x1c, 0xe04b]) expected.push([sc, true], [sc, false]);
+      await expect.poll(() => keys.length, { timeout: 5000 }).toBeGreaterThanOrEqual(expected.length);
+      expect(keys).toEqual(expected);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("reports the server going away in the status line", async () => {
+    const source = new FramebufferSource({ width: 160, height: 120 });
+    source.fillRect(0, 0, 160, 120, 0x884422);
+    const port = await startServer(source);
+    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    try {
+      await waitForState(page, "connected");
+      await servers.pop()!.close();
+      await waitForState(page, "disconnected");
+      expect(await page.locator("#status").textContent()).toMatch(/^Disconnected: .+/);
+      expect(await page.locator("#connect").isVisible()).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("reports a wrong password and connects with the right one", async () => {
+    const source = new FramebufferSource({ width: 200, height: 100 });
+    source.fillRect(0, 0, 200, 100, 0x00aa55);
+    const port = await startServer(source, { password: "right-one" });
+    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, password: "wrong", autoconnect: "1" });
+    try {
+      const reason = page.evaluate(
+        () =>
+          new Promise<string>((ok) =>
+            (window as unknown as { saffronConsole: EventTarget }).saffronConsole.addEventListener("credentialsrequired", (e) => ok((e as CustomEvent).detail.reason)),
+          ),
+      );
+      await waitForState(page, "credentials");
+      expect(await reason).toBe("rejected");
+      expect(await page.locator("#status").textContent()).toMatch(/wrong password/i);
+      expect(await page.locator("#status").getAttribute("class")).toBe("error");
+
+      await page.locator("#password").fill("right-one");
+      await page.locator("#connect-button").click();
+      await waitForState(page, "connected");
+      await expectCanvas(page, sourceImage(source), "password");
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+interface XspiceMode {
+  name: string;
+  server: XspiceImageCompression;
+  compression?: string;
+  /** An image statistic of the display channel that must be non-zero. */
+  expectStat: string;
+}
+
+const XSPICE_MODES: XspiceMode[] = [
+  { name: "auto_glz", server: "auto_glz", expectStat: "GlzRgb" },
+  { name: "lz4 preferred", server: "auto_glz", compression: "lz4", expectStat: "Lz4" },
+];
+
+describe.each(XSPICE_MODES)("web client against Xspice ($name)", (mode) => {
+  it("renders the desktop exactly as spicy-screenshot", async () => {
+    const password = "web-" + mode.server;
+    const xspice = await startXspice({ password, imageCompression: mode.server, resolution: "1024x768" });
+    try {
+      await setRootColor(xspice.display, "#336699");
+      await showImage(xspice.display, plasma(320, 200), { x: 600, y: 40 });
+      await openXterm(xspice.display, { text: "Saffron web client\nline two\n", geometry: "60x10+10+10" });
+
+      const query: Record<string, string> = { url: `ws://127.0.0.1:${xspice.port}/`, password, autoconnect: "1" };
+      if (mode.compression) query.compression = mode.compression;
+      const { page, log } = await openPage(query);
+      let ours: DecodedImage;
+      try {
+        await waitForState(page, "connected");
+        // Live drawing while connected: a scrolling terminal and a second picture.
+        await openXterm(xspice.display, { command: "seq 1 400; exec sleep 100000", geometry: "50x20+100+300" });
+        await showImage(xspice.display, plasma(200, 150, 7), { x: 500, y: 420 });
+        ours = await waitForStableCanvas(page);
+        expect(ours.width).toBe(1024);
+        const stats = await page.evaluate(() => {
+          const c = (window as unknown as { saffronConsole: { spiceSession?: { displays: { images: { stats: Record<string, { count: number }> } }[] } } }).saffronConsole;
+          const s = c.spiceSession?.displays[0]?.images.stats ?? {};
+          return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.count]));
+        });
+        expect(stats[mode.expectStat] ?? 0, `image statistics ${JSON.stringify(stats)}`).toBeGreaterThan(0);
+        expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+      } finally {
+        // spice-server serves one client at a time: close ours before spicy-screenshot.
+        await page.close();
+      }
+      const reference = await spicyScreenshot({ port: xspice.port, password });
+      const diff = diffImages(ours, reference);
+      if (diff.differentPixels !== 0) {
+        saveComparison(`web-client-xspice-${mode.name.replace(/\W+/g, "-")}`, ours, reference);
+        throw new Error(`${diff.differentPixels} pixels differ from spicy-screenshot (max delta ${diff.maxDelta}); see artifacts/`);
+      }
+    } finally {
+      await xspice.stop();
+    }
+  });
+});
+
+/** Waits until the canvas stops changing (same pixels over 1.2 s), then returns it. */
+async function waitForStableCanvas(page: Page, timeoutMs = 40_000): Promise<DecodedImage> {
+  const end = Date.now() + timeoutMs;
+  let prev = await readCanvas(page);
+  let stableSince = Date.now();
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 300));
+    const cur = await readCanvas(page);
+    const same = cur.width === prev.width && cur.height === prev.height && diffImages(cur, prev).differentPixels === 0;
+    if (!same) stableSince = Date.now();
+    else if (Date.now() - stableSince >= 1200 && cur.width > 1) return cur;
+    prev = cur;
+  }
+  throw new Error("the canvas never settled");
+}
+
+function bgraToRgba(bgra: Uint8Array): Uint8Array {
+  const out = bgra.slice();
+  for (let i = 0; i < out.length; i += 4) {
+    out[i] = bgra[i + 2]!;
+    out[i + 2] = bgra[i]!;
+  }
+  return out;
+}

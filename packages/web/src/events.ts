@@ -1,0 +1,56 @@
+/** detail of 'connect'. */
+export interface ConnectDetail {
+  /** Desktop size when known (0 until the server created the primary surface). */
+  width: number;
+  height: number;
+  /** The server's name (MAIN name message), when it sent one. */
+  serverName?: string;
+}
+
+/** detail of 'disconnect'. */
+export interface DisconnectDetail {
+  /** True when `disconnect()` ended the session; false for any failure or server close. */
+  clean: boolean;
+  /** What went wrong (a SpiceError with a stable `code` such as ERR_SPICE_CONNECT), when not clean. */
+  error?: Error;
+  /** Set when the console will try again (reconnect enabled): the delay before the next try. */
+  reconnectInMs?: number;
+}
+
+/** detail of 'credentialsrequired'. */
+export interface CredentialsRequiredDetail {
+  /** "required": no password was given; "rejected": the one given was refused. */
+  reason: "required" | "rejected";
+  error: Error;
+}
+
+/** detail of 'resize'. */
+export interface ResizeDetail {
+  width: number;
+  height: number;
+}
+
+/** detail of 'stats', sent once a second while connected. */
+export interface StatsDetail {
+  /** Animation frames that painted something in the last second. */
+  fps: number;
+  /** Bytes received in the last second (all channels). */
+  bytes: number;
+  /** Bytes received since the session started. */
+  totalBytes: number;
+  /** Milliseconds spent decoding and drawing display messages in the last second. */
+  decodeMs: number;
+  /** Milliseconds spent copying pixels to the canvas in the last second. */
+  paintMs: number;
+}
+
+export interface SpiceConsoleEventMap {
+  connect: CustomEvent<ConnectDetail>;
+  disconnect: CustomEvent<DisconnectDetail>;
+  credentialsrequired: CustomEvent<CredentialsRequiredDetail>;
+  resize: CustomEvent<ResizeDetail>;
+  stats: CustomEvent<StatsDetail>;
+}
+
+/** Where the console is in its life. */
+export type ConsoleState = "connecting" | "connected" | "credentials" | "reconnecting" | "disconnected";
