@@ -11,6 +11,9 @@ Usage:
   saffron serve (--demo | --image F.png | --x11 :N) [--port 5930] [--addr 127.0.0.1]
                 [--password-file F | --disable-ticketing] [--tls-port P --cert F --key F]
                 [--image-compression MODE]
+  saffron gateway --config F [--log-level L]
+  saffron gateway token --config F --target NAME [--ttl 1h]
+  saffron demo [--port 8080] [--source auto|x11|demo]
 
 The password may also come from the SPICE_PASSWORD environment variable or from the URI
 (?password=...). Run 'saffron <command> --help' for details.
@@ -24,6 +27,8 @@ const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import("./commands/decode.js")).decodeCommand,
   bench: async () => (await import("./commands/bench.js")).benchCommand,
   serve: async () => (await import("./commands/serve.js")).serveCommand,
+  gateway: async () => (await import("./commands/gateway.js")).gatewayCommand,
+  demo: async () => (await import("./commands/demo.js")).demoCommand,
 };
 
 export async function run(argv: string[]): Promise<number> {
