@@ -62,7 +62,7 @@ export async function startXSession(options: XSessionOptions = {}): Promise<XSes
     if (displayInUse(n)) continue;
     const display = `:${n}`;
     // -displayfd: Xvfb writes the display number to fd 3 once it accepts clients.
-    const xvfb = spawn("Xvfb", [display, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp", "-displayfd", "3"], {
+    const xvfb = spawn("Xvfb", [display, "-screen", "0", `${width}x${height}x24`, "-nolisten", "tcp", "-noreset", "-displayfd", "3"], {
       stdio: ["ignore", "ignore", "pipe", "pipe"],
       detached: true,
     });
