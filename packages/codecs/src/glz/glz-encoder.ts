@@ -1,0 +1,442 @@
+/**
+ * GLZ image encoder (SPICE GLZ_RGB, protocol map §6.3), written from the algorithm of
+ * spice-server glz-encoder.c / glz-encode.tmpl.c / glz-encode-match.tmpl.c:
+ *
+ * - like LZ (literal runs of 32, run detection against the previous pixel, hash updates at the
+ *   end of each match), but the hash table belongs to the dictionary (2^20 entries, one per
+ *   slot) and a candidate may lie in any earlier image of the window of the same type;
+ * - a candidate is used when its first 2 pixels (4 alpha units) are equal, it is not at offset 0
+ *   of its image, the pixel distance / offset is below 2^25, and a short match (2 pixels, up to
+ *   7 alpha units) does not cost more bytes than the pixels it replaces;
+ * - a match is coded as length, pixel_flag (offset >= 4096), the pixel offset (distance - 1
+ *   inside the image, index into the referenced image otherwise) and the image distance.
+ *
+ * RGBA adds an alpha pass on the same dictionary and hash table.
+ */
+import { LZ_MAGIC, LZ_VERSION } from "../lz/lz-header.js";
+import { LzImageType } from "../lz/lz-image-type.js";
+import { codedPixels, type EncoderImage } from "../lz/encoder-image.js";
+import { GLZ_HEADER_SIZE } from "./glz-header.js";
+import { GLZ_HASH_LOG, type GlzEncoderDictionary, type GlzEncoderImage } from "./glz-encoder-dictionary.js";
+
+export type GlzEncodeType = "rgb32" | "rgba";
+
+export interface GlzEncodeOptions {
+  /** Code the top row first (default); false codes the bottom row first (top_down 0). */
+  topDown?: boolean;
+}
+
+const HASH_MASK = (1 << GLZ_HASH_LOG) - 1;
+const MAX_COPY = 32;
+const BOUND_OFFSET = 2;
+const LIMIT_OFFSET = 6;
+const MAX_PIXEL_SHORT_DISTANCE = 1 << 12;
+const MAX_PIXEL_MEDIUM_DISTANCE = 1 << 17;
+const MAX_PIXEL_LONG_DISTANCE = 1 << 25;
+const MAX_IMAGE_DIST = (1 << 24) - 1;
+
+/** DJB2 (xor variant) over R, G, B of pixels i..i+2 (exact low 32 bits, then masked). */
+function hashRgb(px: Int32Array, i: number): number {
+  let v = px[i];
+  let h = (5381 * 33) ^ ((v >>> 16) & 255);
+  h = (((h << 5) + h) | 0) ^ ((v >>> 8) & 255);
+  h = (((h << 5) + h) | 0) ^ (v & 255);
+  v = px[i + 1];
+  h = (((h << 5) + h) | 0) ^ ((v >>> 16) & 255);
+  h = (((h << 5) + h) | 0) ^ ((v >>> 8) & 255);
+  h = (((h << 5) + h) | 0) ^ (v & 255);
+  v = px[i + 2];
+  h = (((h << 5) + h) | 0) ^ ((v >>> 16) & 255);
+  h = (((h << 5) + h) | 0) ^ ((v >>> 8) & 255);
+  h = (((h << 5) + h) | 0) ^ (v & 255);
+  return h & HASH_MASK;
+}
+
+function hashAlpha(px: Int32Array, i: number): number {
+  let h = (5381 * 33) ^ (px[i] >>> 24);
+  h = (((h << 5) + h) | 0) ^ (px[i + 1] >>> 24);
+  h = (((h << 5) + h) | 0) ^ (px[i + 2] >>> 24);
+  return h & HASH_MASK;
+}
+
+/** Bytes a match reference takes besides the length extension (get_encode_ref_size). */
+function refSize(imageDist: number, pixDist: number): number {
+  if (pixDist < MAX_PIXEL_SHORT_DISTANCE) {
+    return imageDist < 64 ? 3 : imageDist < 1 << 14 ? 4 : imageDist < 1 << 22 ? 5 : 6;
+  }
+  const size = imageDist === 0 ? 3 : imageDist < 256 ? 4 : imageDist < 65536 ? 5 : 6;
+  return pixDist < MAX_PIXEL_MEDIUM_DISTANCE ? size : size + 1;
+}
+
+/** Writes a match; `len` is the coded length (without bias), `pixDist` already biased when in-image. */
+function writeMatch(out: Uint8Array, op: number, imageDist: number, pixDist: number, len: number): number {
+  const short = pixDist < MAX_PIXEL_SHORT_DISTANCE;
+  const ctrl = (short ? 0 : 16) + (pixDist & 0x0f);
+  if (len < 7) {
+    out[op++] = (len << 5) + ctrl;
+  } else {
+    out[op++] = (7 << 5) + ctrl;
+    for (len -= 7; len >= 255; len -= 255) out[op++] = 255;
+    out[op++] = len;
+  }
+  out[op++] = (pixDist >>> 4) & 255;
+  if (short) {
+    if (imageDist < 64) {
+      out[op++] = imageDist;
+    } else if (imageDist < 1 << 14) {
+      out[op++] = 64 + (imageDist & 0x3f);
+      out[op++] = imageDist >>> 6;
+    } else if (imageDist < 1 << 22) {
+      out[op++] = 128 + (imageDist & 0x3f);
+      out[op++] = imageDist >>> 6;
+      out[op++] = imageDist >>> 14;
+    } else {
+      out[op++] = 192 + (imageDist & 0x3f);
+      out[op++] = imageDist >>> 6;
+      out[op++] = imageDist >>> 14;
+      out[op++] = imageDist >>> 22;
+    }
+  } else {
+    const long = pixDist < MAX_PIXEL_MEDIUM_DISTANCE ? 0 : 32;
+    const hi = long + ((pixDist >>> 12) & 31);
+    if (imageDist === 0) {
+      out[op++] = hi;
+    } else if (imageDist < 256) {
+      out[op++] = hi + 64;
+      out[op++] = imageDist;
+    } else if (imageDist < 65536) {
+      out[op++] = hi + 128;
+      out[op++] = imageDist;
+      out[op++] = imageDist >>> 8;
+    } else {
+      out[op++] = hi + 192;
+      out[op++] = imageDist;
+      out[op++] = imageDist >>> 8;
+      out[op++] = imageDist >>> 16;
+    }
+    if (long) out[op++] = (pixDist >>> 17) & 255;
+  }
+  return op;
+}
+
+/** Match state shared by the passes (module scoped: no allocation per candidate). */
+let mImageDist = 0;
+let mPixDist = 0;
+
+/**
+ * The colour pass. Pixels compare on B, G, R. Returns the output position.
+ */
+function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint8Array, op: number): number {
+  const px = cur.pixels;
+  const n = px.length;
+  if (n < 4) {
+    out[op++] = n - 1;
+    for (let i = 0; i < n; i++, op += 3) {
+      const v = px[i];
+      out[op] = v;
+      out[op + 1] = v >>> 8;
+      out[op + 2] = v >>> 16;
+    }
+    return op;
+  }
+  const htab = dict.htab;
+  const slots = dict.slots;
+  const curSlot = cur.slot;
+  const curId = cur.id;
+  const type = cur.type;
+
+  let lastCopy = op;
+  out[op++] = MAX_COPY - 1;
+  let h = hashRgb(px, 0) << 1;
+  htab[h] = curSlot;
+  htab[h + 1] = 0;
+  for (let i = 0; i < 2; i++, op += 3) {
+    const v = px[i];
+    out[op] = v;
+    out[op + 1] = v >>> 8;
+    out[op + 2] = v >>> 16;
+  }
+  let copy = 2;
+  let ip = 2;
+  const ipBound = n - BOUND_OFFSET;
+  const ipLimit = n - LIMIT_OFFSET;
+
+  while (ip < ipLimit) {
+    const anchor = ip;
+    const p0 = px[ip];
+    let len = 0;
+    if (((px[ip - 1] ^ p0) << 8) === 0 && ((p0 ^ px[ip + 1]) << 8) === 0 && ((p0 ^ px[ip + 2]) << 8) === 0) {
+      // A run of the previous pixel.
+      mImageDist = 0;
+      mPixDist = 1;
+      ip += 3;
+      len = 3;
+      while (ip < ipBound) {
+        if (((px[ip] ^ p0) << 8) !== 0) break;
+        ip++;
+        len++;
+      }
+    } else {
+      h = hashRgb(px, ip) << 1;
+      const slot = htab[h];
+      const rp = htab[h + 1];
+      let refPx: Int32Array | undefined;
+      if (slot === curSlot) {
+        refPx = px;
+      } else {
+        const img = slots[slot];
+        if (img !== undefined && img.alive && img.type === type) refPx = img.pixels;
+      }
+      if (refPx !== undefined && rp <= refPx.length - 2 && ((refPx[rp] ^ p0) << 8) === 0 && ((refPx[rp + 1] ^ px[ip + 1]) << 8) === 0) {
+        let imageDist: number;
+        let pixDist: number;
+        if (refPx === px) {
+          imageDist = 0;
+          pixDist = anchor - rp;
+        } else {
+          imageDist = curId - slots[slot].id;
+          pixDist = rp;
+        }
+        if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
+          const refEnd = refPx.length;
+          let t = ip + 2;
+          let r = rp + 2;
+          while (t < ipBound && r < refEnd && ((refPx[r] ^ px[t]) << 8) === 0) {
+            t++;
+            r++;
+          }
+          len = t - ip;
+          // Two pixels are only worth a reference of at most 5 bytes.
+          if (len === 2 && refSize(imageDist, pixDist) > 5) len = 0;
+          mImageDist = imageDist;
+          mPixDist = pixDist;
+        }
+      }
+      htab[h] = curSlot;
+      htab[h + 1] = anchor;
+      if (len === 0) {
+        out[op] = p0;
+        out[op + 1] = p0 >>> 8;
+        out[op + 2] = p0 >>> 16;
+        op += 3;
+        ip = anchor + 1;
+        if (++copy === MAX_COPY) {
+          copy = 0;
+          lastCopy = op;
+          out[op++] = MAX_COPY - 1;
+        }
+        continue;
+      }
+    }
+
+    if (copy) out[lastCopy] = copy - 1;
+    else op--;
+    copy = 0;
+
+    op = writeMatch(out, op, mImageDist, mImageDist === 0 ? mPixDist - 1 : mPixDist, len);
+    ip = anchor + len - 2;
+    if (ip > anchor) {
+      h = hashRgb(px, ip) << 1;
+      htab[h] = curSlot;
+      htab[h + 1] = ip;
+    }
+    ip++;
+    if (ip > anchor) {
+      h = hashRgb(px, ip) << 1;
+      htab[h] = curSlot;
+      htab[h + 1] = ip;
+    }
+    ip++;
+    lastCopy = op;
+    out[op++] = MAX_COPY - 1;
+  }
+
+  for (; ip < n; ip++) {
+    const v = px[ip];
+    out[op] = v;
+    out[op + 1] = v >>> 8;
+    out[op + 2] = v >>> 16;
+    op += 3;
+    if (++copy === MAX_COPY) {
+      copy = 0;
+      lastCopy = op;
+      out[op++] = MAX_COPY - 1;
+    }
+  }
+  if (copy) out[lastCopy] = copy - 1;
+  else op--;
+  return op;
+}
+
+/** The alpha pass of RGBA: one-byte units (byte 3), minimum match 4, coded length - 2. */
+function compressAlpha(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint8Array, op: number): number {
+  const px = cur.pixels;
+  const n = px.length;
+  if (n < 4) {
+    out[op++] = n - 1;
+    for (let i = 0; i < n; i++) out[op++] = px[i] >>> 24;
+    return op;
+  }
+  const htab = dict.htab;
+  const slots = dict.slots;
+  const curSlot = cur.slot;
+  const curId = cur.id;
+  const type = cur.type;
+
+  let lastCopy = op;
+  out[op++] = MAX_COPY - 1;
+  let h = hashAlpha(px, 0) << 1;
+  htab[h] = curSlot;
+  htab[h + 1] = 0;
+  out[op++] = px[0] >>> 24;
+  out[op++] = px[1] >>> 24;
+  let copy = 2;
+  let ip = 2;
+  const ipBound = n - BOUND_OFFSET;
+  const ipLimit = n - LIMIT_OFFSET;
+
+  while (ip < ipLimit) {
+    const anchor = ip;
+    const a0 = px[ip] >>> 24;
+    let len = 0;
+    if (px[ip - 1] >>> 24 === a0 && px[ip + 1] >>> 24 === a0 && px[ip + 2] >>> 24 === a0) {
+      mImageDist = 0;
+      mPixDist = 1;
+      ip += 3;
+      len = 3;
+      while (ip < ipBound) {
+        if (px[ip] >>> 24 !== a0) break;
+        ip++;
+        len++;
+      }
+    } else {
+      h = hashAlpha(px, ip) << 1;
+      const slot = htab[h];
+      const rp = htab[h + 1];
+      let refPx: Int32Array | undefined;
+      if (slot === curSlot) {
+        refPx = px;
+      } else {
+        const img = slots[slot];
+        if (img !== undefined && img.alive && img.type === type) refPx = img.pixels;
+      }
+      if (
+        refPx !== undefined &&
+        rp <= refPx.length - 4 &&
+        refPx[rp] >>> 24 === a0 &&
+        refPx[rp + 1] >>> 24 === px[ip + 1] >>> 24 &&
+        refPx[rp + 2] >>> 24 === px[ip + 2] >>> 24 &&
+        refPx[rp + 3] >>> 24 === px[ip + 3] >>> 24
+      ) {
+        let imageDist: number;
+        let pixDist: number;
+        if (refPx === px) {
+          imageDist = 0;
+          pixDist = anchor - rp;
+        } else {
+          imageDist = curId - slots[slot].id;
+          pixDist = rp;
+        }
+        if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
+          const refEnd = refPx.length;
+          let t = ip + 4;
+          let r = rp + 4;
+          while (t < ipBound && r < refEnd && refPx[r] >>> 24 === px[t] >>> 24) {
+            t++;
+            r++;
+          }
+          len = t - ip;
+          // Up to 7 units are only worth a reference shorter than them.
+          if (len <= 7 && len < refSize(imageDist, pixDist) + 1) len = 0;
+          mImageDist = imageDist;
+          mPixDist = pixDist;
+        }
+      }
+      htab[h] = curSlot;
+      htab[h + 1] = anchor;
+      if (len === 0) {
+        out[op++] = a0;
+        ip = anchor + 1;
+        if (++copy === MAX_COPY) {
+          copy = 0;
+          lastCopy = op;
+          out[op++] = MAX_COPY - 1;
+        }
+        continue;
+      }
+    }
+
+    if (copy) out[lastCopy] = copy - 1;
+    else op--;
+    copy = 0;
+
+    op = writeMatch(out, op, mImageDist, mImageDist === 0 ? mPixDist - 1 : mPixDist, len - 2);
+    ip = anchor + len - 2;
+    h = hashAlpha(px, ip) << 1;
+    htab[h] = curSlot;
+    htab[h + 1] = ip;
+    ip++;
+    h = hashAlpha(px, ip) << 1;
+    htab[h] = curSlot;
+    htab[h + 1] = ip;
+    ip++;
+    lastCopy = op;
+    out[op++] = MAX_COPY - 1;
+  }
+
+  for (; ip < n; ip++) {
+    out[op++] = px[ip] >>> 24;
+    if (++copy === MAX_COPY) {
+      copy = 0;
+      lastCopy = op;
+      out[op++] = MAX_COPY - 1;
+    }
+  }
+  if (copy) out[lastCopy] = copy - 1;
+  else op--;
+  return op;
+}
+
+function writeU32be(out: Uint8Array, p: number, v: number): void {
+  out[p] = v >>> 24;
+  out[p + 1] = v >>> 16;
+  out[p + 2] = v >>> 8;
+  out[p + 3] = v;
+}
+
+let scratch = new Uint8Array(0);
+
+/**
+ * Encodes `image` (BGRA, top-down rows) as a GLZ stream (33-byte header + body, as carried in a
+ * GLZ_RGB image) against `dict`, then keeps it in the dictionary's window for later images.
+ * Type 'rgb32' codes B, G, R; 'rgba' adds the alpha pass. The stream's image id and
+ * win_head_dist come from the dictionary. Never throws on valid input; bad dimensions / short
+ * data are a RangeError (and leave the dictionary unchanged).
+ */
+export function encodeGlz(image: EncoderImage, dict: GlzEncoderDictionary, type: GlzEncodeType = "rgb32", opts: GlzEncodeOptions = {}): Uint8Array {
+  const topDown = opts.topDown ?? true;
+  const pixels = codedPixels(image, topDown, true);
+  const rgba = type === "rgba";
+  const lzType = rgba ? LzImageType.Rgba : LzImageType.Rgb32;
+  const { image: cur, winHeadDist } = dict.add(lzType, pixels);
+  const { width, height } = image;
+  const n = width * height;
+  const bound = GLZ_HEADER_SIZE + 16 + (rgba ? 4 : 3) * n + 2 * (Math.ceil(n / MAX_COPY) + 1);
+  if (scratch.length < bound) scratch = new Uint8Array(bound);
+  const out = scratch;
+  writeU32be(out, 0, LZ_MAGIC);
+  writeU32be(out, 4, LZ_VERSION);
+  out[8] = lzType | (topDown ? 0x10 : 0);
+  writeU32be(out, 9, width);
+  writeU32be(out, 13, height);
+  writeU32be(out, 17, width * 4);
+  writeU32be(out, 21, Math.floor(cur.id / 0x100000000));
+  writeU32be(out, 25, cur.id >>> 0);
+  writeU32be(out, 29, winHeadDist);
+  let op = compressRgb(dict, cur, out, GLZ_HEADER_SIZE);
+  if (rgba) op = compressAlpha(dict, cur, out, op);
+  const result = out.slice(0, op);
+  // Large one-off scratch buffers are not kept.
+  if (scratch.length > 16 << 20) scratch = new Uint8Array(0);
+  return result;
+}
