@@ -2,11 +2,25 @@ import { CodecError } from "../errors.js";
 import { allocImage, type DecodedImage } from "../pixels.js";
 import { QUIC_HEADER_BYTES, QuicImageType, readQuicHeader } from "./quic-header.js";
 import {
-  CODES_PER_BUCKET,
+  MODEL_STATE_WORDS,
+  newBestByCtx,
+  newCounters,
+  PLANE_SLOT,
+  PLANE_STATE,
+  resetModel,
+  RGB_STATE,
+  S_MEL,
+  S_SEED,
+  S_WAITCNT,
+  S_WMIDX,
+  S_WMILEFT,
+  SLOTS,
+  updateModel,
+} from "./quic-model.js";
+import {
   FAMILY_5BPC,
   FAMILY_8BPC,
   type GolombFamily,
-  MAX_BUCKETS,
   MEL_LEN,
   MEL_STATE_MAX,
   TABRAND,
@@ -36,20 +50,6 @@ const RGB_MASK = 0xffffff;
 /** Streams are limited to 2^28 bytes so that bit positions stay int32. */
 const MAX_STREAM_BYTES = 1 << 28;
 
-// Layout of `state`: one CommonState for r/g/b at RGB_STATE, one for the single channel
-// (alpha of RGBA, or GRAY) at PLANE_STATE.
-const RGB_STATE = 0;
-const PLANE_STATE = 8;
-const S_WAITCNT = 0;
-const S_SEED = 1;
-const S_WMIDX = 2;
-const S_WMILEFT = 3;
-const S_MEL = 4;
-
-/** Model slot (buckets, counters, context row) of the single-channel plane: alpha or gray. */
-const PLANE_SLOT = 3;
-const SLOTS = 4;
-
 function corrupt(message: string, bitPos: number): CodecError {
   return new CodecError("ERR_QUIC_CORRUPT", message, bitPos >>> 3);
 }
@@ -78,44 +78,6 @@ function golomb(words: Int32Array, p: number, l: number, code: Int32Array): numb
 }
 
 /**
- * Adds the cost of symbol `sym` under every code to the counters of the bucket selected by
- * context `ctx`, and makes the cheapest code (the highest one on ties) the bucket's best code.
- * `bestByCtx` holds the best code of each context symbol's bucket (256 entries per slot).
- */
-function updateModel(
-  fam: GolombFamily,
-  bestByCtx: Uint8Array,
-  counters: Int32Array,
-  slot: number,
-  ctx: number,
-  sym: number,
-  trigger: number,
-): void {
-  const bpc = fam.bpc;
-  const codeLen = fam.codeLen;
-  const bucket = fam.bucketOf[ctx];
-  const c = (slot * MAX_BUCKETS + bucket) * CODES_PER_BUCKET;
-  const row = sym * CODES_PER_BUCKET;
-  let bestCode = bpc - 1;
-  let bestLen = (counters[c + bestCode] += codeLen[row + bestCode]);
-  for (let k = bpc - 2; k >= 0; k--) {
-    const len = (counters[c + k] += codeLen[row + k]);
-    if (len < bestLen) {
-      bestLen = len;
-      bestCode = k;
-    }
-  }
-  const from = (slot << 8) + fam.bucketStart[bucket];
-  if (bestByCtx[from] !== bestCode) {
-    const to = (slot << 8) + fam.bucketStart[bucket + 1];
-    for (let k = from; k < to; k++) bestByCtx[k] = bestCode;
-  }
-  if (bestLen > trigger) {
-    for (let k = 0; k < bpc; k++) counters[c + k] >>= 1;
-  }
-}
-
-/**
  * A QUIC decoder that keeps its model tables and buffers between images. Decoding is synchronous;
  * one instance must not be used from two decodes at once (it never is, in single-threaded JS).
  */
@@ -129,9 +91,9 @@ export class QuicDecoder {
   /** Per slot, the symbols of the row being decoded; index i + 1 holds pixel i, index 0 is "-1". */
   private corr = new Uint8Array(0);
   private corrStride = 0;
-  private readonly bestByCtx = new Uint8Array(SLOTS * 256);
-  private readonly counters = new Int32Array(SLOTS * MAX_BUCKETS * CODES_PER_BUCKET);
-  private readonly state = new Int32Array(16);
+  private readonly bestByCtx = newBestByCtx();
+  private readonly counters = newCounters();
+  private readonly state = new Int32Array(MODEL_STATE_WORDS);
   private scratch = new Uint32Array(0);
 
   decode(data: Uint8Array, out?: Uint8Array): DecodedImage {
@@ -210,16 +172,7 @@ export class QuicDecoder {
     const stride = width + 1;
     if (this.corr.length < SLOTS * stride) this.corr = new Uint8Array(SLOTS * stride);
     this.corrStride = stride;
-    this.bestByCtx.fill(fam.bpc - 1);
-    this.counters.fill(0);
-    const st = this.state;
-    for (let base = RGB_STATE; base <= PLANE_STATE; base += PLANE_STATE - RGB_STATE) {
-      st[base + S_WAITCNT] = 0;
-      st[base + S_SEED] = 0xff;
-      st[base + S_WMIDX] = 0;
-      st[base + S_WMILEFT] = WM_INDEX_STEP;
-      st[base + S_MEL] = 0;
-    }
+    resetModel(fam, this.bestByCtx, this.counters, this.state);
   }
 
   /**

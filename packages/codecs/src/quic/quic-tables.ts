@@ -55,8 +55,15 @@ export interface GolombFamily {
   readonly code: Int32Array;
   /** Codeword length of symbol s with code l, at index s·8 + l (2^bpc symbols). */
   readonly codeLen: Uint8Array;
+  /**
+   * Codeword of symbol s with code l, at index s·8 + l, packed as bits | (length << 8): every
+   * codeword's value fits in 8 bits (a GR word is 1 then l ≤ 7 bits, a not-GR suffix ≤ 8 bits).
+   */
+  readonly codeWord: Uint16Array;
   /** Symbol → residual (the inverse of the U→L folding), 2^bpc entries. */
   readonly toResidual: Uint8Array;
+  /** Residual (mod 2^bpc) → symbol: the U→L folding, 2^bpc entries. */
+  readonly toSymbol: Uint8Array;
   /** Symbol (context) → bucket index, 2^bpc entries. */
   readonly bucketOf: Uint8Array;
   /** First symbol of each bucket, plus 2^bpc at the end (buckets + 1 entries). */
@@ -80,6 +87,7 @@ function buildFamily(bpc: number): GolombFamily {
   const levels = 1 << bpc;
   const code = new Int32Array(4 * bpc);
   const codeLen = new Uint8Array(levels * CODES_PER_BUCKET);
+  const codeWord = new Uint16Array(levels * CODES_PER_BUCKET);
   for (let l = 0; l < bpc; l++) {
     const prefix = Math.min(MAX_CODEWORD_LEN - bpc, (1 << (bpc - l)) - 1);
     const grWords = prefix << l;
@@ -90,14 +98,21 @@ function buildFamily(bpc: number): GolombFamily {
     code[4 * l + 2] = notGrLen;
     code[4 * l + 3] = (1 << suffixLen) - 1;
     for (let s = 0; s < levels; s++) {
-      codeLen[s * CODES_PER_BUCKET + l] = s < grWords ? (s >> l) + l + 1 : notGrLen;
+      const len = s < grWords ? (s >> l) + l + 1 : notGrLen;
+      const bits = s < grWords ? (1 << l) | (s & ((1 << l) - 1)) : s - grWords;
+      codeLen[s * CODES_PER_BUCKET + l] = len;
+      codeWord[s * CODES_PER_BUCKET + l] = bits | (len << 8);
     }
   }
 
   // Symbols fold residuals as 0, -1, +1, -2, ... (mod 2^bpc): even s ↦ s/2, odd s ↦ mask - s/2.
   const mask = levels - 1;
   const toResidual = new Uint8Array(levels);
-  for (let s = 0; s < levels; s++) toResidual[s] = s & 1 ? mask - (s >> 1) : s >> 1;
+  const toSymbol = new Uint8Array(levels);
+  for (let s = 0; s < levels; s++) {
+    toResidual[s] = s & 1 ? mask - (s >> 1) : s >> 1;
+    toSymbol[toResidual[s]] = s;
+  }
 
   // Buckets double in size (DEFevol 3): {0} {1,2} {3..6} {7..14} ...; the last bucket also takes
   // the remainder that is smaller than a further doubling: for 8 bits {127..255}, for 5 {15..31}.
@@ -110,7 +125,7 @@ function buildFamily(bpc: number): GolombFamily {
   }
   bucketStart[buckets] = levels;
 
-  return { bpc, mask, code, codeLen, toResidual, bucketOf, bucketStart, buckets };
+  return { bpc, mask, code, codeLen, codeWord, toResidual, toSymbol, bucketOf, bucketStart, buckets };
 }
 
 export const FAMILY_8BPC: GolombFamily = buildFamily(8);

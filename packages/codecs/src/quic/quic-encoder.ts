@@ -1,0 +1,539 @@
+import { MAX_IMAGE_PIXELS } from "../pixels.js";
+import { QUIC_HEADER_BYTES, QUIC_MAGIC, QuicImageType } from "./quic-header.js";
+import {
+  MODEL_STATE_WORDS,
+  newBestByCtx,
+  newCounters,
+  PLANE_SLOT,
+  PLANE_STATE,
+  resetModel,
+  RGB_STATE,
+  S_MEL,
+  S_SEED,
+  S_WAITCNT,
+  S_WMIDX,
+  S_WMILEFT,
+  SLOTS,
+  updateModel,
+} from "./quic-model.js";
+import {
+  FAMILY_8BPC,
+  MEL_LEN,
+  MEL_STATE_MAX,
+  TABRAND,
+  WM_INDEX_MAX,
+  WM_INDEX_STEP,
+  WM_TRIGGER,
+} from "./quic-tables.js";
+
+/*
+ * QUIC encoder (protocol-map §6.1): the mirror image of quic-decoder.ts, running the same model
+ * (quic-model.ts) and sampling, so that its output matches the reference encoder bit for bit.
+ *
+ * Source pixels are read as 0xAARRGGBB words (B, G, R, A in memory). The bit writer packs codes
+ * MSB first into 32-bit words: `acc` holds the word being filled and `avail` (0..32) its free low
+ * bits; a full word is stored only when the next code arrives, as the reference does. Before each
+ * row the output buffer is grown to hold that row's worst case, so the hot loops store without
+ * checks.
+ */
+
+export type QuicEncodeType = "rgb32" | "rgba";
+
+/** A BGRA (or BGRX) image, top-down; stride defaults to width * 4. */
+export interface QuicSourceImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  stride?: number;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const RGB_MASK = 0xffffff;
+const HEADER_WORDS = QUIC_HEADER_BYTES / 4;
+
+/**
+ * Output words one row can need at most, per pixel: r, g, b codewords of up to 26 bits each, plus
+ * a zero-length run code (at most 16 bits) that may precede a coded pixel, is 94 bits; the alpha
+ * plane adds 26 + 16. Runs longer than 0 cost at most 17 bits per pixel they cover.
+ */
+const RGB_ROW_WORDS_PER_PIXEL = 3;
+const PLANE_ROW_WORDS_PER_PIXEL = 2;
+const ROW_SLACK_WORDS = 8;
+
+/**
+ * A QUIC encoder that keeps its model tables and output buffer between images. The stream that
+ * `encode` returns is a view of that buffer and stays valid until the next `encode` call.
+ */
+export class QuicEncoder {
+  private out = new Int32Array(0);
+  /** Next output word index, the word being filled, and its free bits (see the file comment). */
+  private wo = 0;
+  private acc = 0;
+  private avail = 32;
+  /** Per slot, the symbols of the current row; index i + 1 holds pixel i, index 0 is "-1". */
+  private corr = new Uint8Array(0);
+  private corrStride = 0;
+  private readonly bestByCtx = newBestByCtx();
+  private readonly counters = newCounters();
+  private readonly state = new Int32Array(MODEL_STATE_WORDS);
+  private scratch = new Uint32Array(0);
+
+  /**
+   * Encodes a BGRA image as a QUIC stream of the given type (the QUIC image's data, starting with
+   * the magic). RGB32 ignores the fourth byte; RGBA codes it as alpha. Throws RangeError on bad
+   * arguments; never on valid input.
+   */
+  encode(image: QuicSourceImage, type: QuicEncodeType = "rgb32"): Uint8Array {
+    const { width, height, data } = image;
+    const stride = image.stride ?? width * 4;
+    if (type !== "rgb32" && type !== "rgba") throw new RangeError(`unsupported QUIC encode type ${String(type)}`);
+    const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0;
+    if (!sizeOk || width * height > MAX_IMAGE_PIXELS) throw new RangeError(`bad image dimensions ${width}x${height}`);
+    if (!Number.isInteger(stride) || stride < width * 4) {
+      throw new RangeError(`bad stride ${stride} for width ${width}`);
+    }
+    const needBytes = (height - 1) * stride + width * 4;
+    if (data.length < needBytes) throw new RangeError(`image data too short: ${data.length} < ${needBytes}`);
+
+    // Pixel words: a view of the caller's data when it is aligned, else a packed copy.
+    let px: Uint32Array;
+    let strideW: number;
+    if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && (stride & 3) === 0) {
+      strideW = stride >>> 2;
+      px = new Uint32Array(data.buffer, data.byteOffset, (height - 1) * strideW + width);
+    } else {
+      strideW = width;
+      px = this.packPixels(data, width, height, stride);
+    }
+
+    const rowStride = width + 1;
+    if (this.corr.length < SLOTS * rowStride) this.corr = new Uint8Array(SLOTS * rowStride);
+    this.corrStride = rowStride;
+    resetModel(FAMILY_8BPC, this.bestByCtx, this.counters, this.state);
+
+    this.wo = 0;
+    this.acc = 0;
+    this.avail = 32;
+    this.ensure(HEADER_WORDS + 2 + ((width * height) >>> 2));
+    const out = this.out;
+    out[0] = QUIC_MAGIC;
+    out[1] = 0;
+    out[2] = type === "rgba" ? QuicImageType.Rgba : QuicImageType.Rgb32;
+    out[3] = width;
+    out[4] = height;
+    this.wo = HEADER_WORDS;
+
+    const alpha = type === "rgba";
+    for (let y = 0; y < height; y++) {
+      const o = y * strideW;
+      const up = y === 0 ? o - 1 : o - strideW;
+      this.ensure(RGB_ROW_WORDS_PER_PIXEL * width + ROW_SLACK_WORDS);
+      this.rgbRow(px, o, up, width, y === 0);
+      if (alpha) {
+        this.ensure(PLANE_ROW_WORDS_PER_PIXEL * width + ROW_SLACK_WORDS);
+        this.planeRow(px, o, up, width, y === 0);
+      }
+    }
+
+    // Flush: the partly filled word, zero-padded, then one zero word (the reference writes one
+    // more zero bit, which never reaches the stream's size).
+    this.ensure(2);
+    const words = this.out;
+    let n = this.wo;
+    if (this.avail < 32) words[n++] = this.acc;
+    words[n++] = 0;
+    if (!LITTLE_ENDIAN) swapWords(words, n);
+    return new Uint8Array(words.buffer, 0, n * 4);
+  }
+
+  /** Grows the output so that `extra` more words fit after the current position. */
+  private ensure(extra: number): void {
+    const need = this.wo + extra;
+    if (this.out.length >= need) return;
+    const grown = new Int32Array(Math.max(need, Math.floor(this.out.length * 1.5), 1024));
+    grown.set(this.out.subarray(0, this.wo));
+    this.out = grown;
+  }
+
+  /** Copies pixels into tightly packed 0xAARRGGBB words (unaligned data, or big-endian hosts). */
+  private packPixels(data: Uint8Array, width: number, height: number, stride: number): Uint32Array {
+    const n = width * height;
+    if (this.scratch.length < n) this.scratch = new Uint32Array(n);
+    const px = this.scratch;
+    let k = 0;
+    for (let y = 0; y < height; y++) {
+      let at = y * stride;
+      for (let x = 0; x < width; x++, at += 4) {
+        px[k++] = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24);
+      }
+    }
+    return px;
+  }
+
+  /** Writes the low `len` (1..31) bits of `bits`, which must have no bits above them. */
+  private put(bits: number, len: number): void {
+    let avail = this.avail - len;
+    if (avail >= 0) {
+      this.acc |= bits << avail;
+    } else {
+      this.out[this.wo++] = this.acc | (bits >>> -avail);
+      avail += 32;
+      this.acc = bits << avail;
+    }
+    this.avail = avail;
+  }
+
+  /**
+   * Writes a MELCODE run length with the MELCODE state at `stateBase`: a 1 bit for each whole
+   * 2^J[state] taken off the run (moving the state up), then a 0 bit and the rest in J[state]
+   * bits; the state then moves one step down.
+   */
+  private putRun(run: number, stateBase: number): void {
+    const st = this.state;
+    let mel = st[stateBase + S_MEL];
+    let hits = 0;
+    for (;;) {
+      const order = 1 << MEL_LEN[mel];
+      if (run < order) break;
+      run -= order;
+      hits++;
+      if (mel < MEL_STATE_MAX) mel++;
+    }
+    while (hits > 0) {
+      const n = hits < 24 ? hits : 24;
+      this.put((1 << n) - 1, n);
+      hits -= n;
+    }
+    this.put(run, MEL_LEN[mel] + 1);
+    if (mel > 0) mel--;
+    st[stateBase + S_MEL] = mel;
+  }
+
+  /**
+   * Codes the r, g, b components of the row at px[o..], whose pixel i has px[up + i] above it
+   * (on row 0, up = o - 1: the left neighbour, which turns the average predictor into "left").
+   * Runs are only tried on later rows.
+   */
+  private rgbRow(px: Uint32Array, o: number, up: number, width: number, first: boolean): void {
+    const fam = FAMILY_8BPC;
+    const corr = this.corr;
+    const best = this.bestByCtx;
+    const counters = this.counters;
+    const st = this.state;
+    const toSym = fam.toSymbol;
+    const cw = fam.codeWord;
+    const offG = this.corrStride;
+    const offB = 2 * offG;
+    const runFrom = first ? 0x7fffffff : 3;
+
+    this.rgbPixel0(px, o, up, first);
+    let waitcnt = st[RGB_STATE + S_WAITCNT];
+    let seed = st[RGB_STATE + S_SEED];
+    let wmidx = st[RGB_STATE + S_WMIDX];
+    let wmileft = st[RGB_STATE + S_WMILEFT];
+    const out = this.out;
+    let wo = this.wo;
+    let acc = this.acc;
+    let avail = this.avail;
+
+    let segStart = 0;
+    while (segStart < width) {
+      // Segments end where the wait-mask index grows (every WM_INDEX_STEP pixels, up to the max).
+      const bump = wmidx < WM_INDEX_MAX && wmileft <= width - segStart;
+      const end = bump ? segStart + wmileft : width;
+      const wmask = (1 << wmidx) - 1;
+      const trigger = WM_TRIGGER[wmidx];
+      let i = segStart > 0 ? segStart : 1;
+      let stop = i + waitcnt;
+      let runIndex = 0;
+      let runToEnd = false;
+      let left = px[o + i - 1];
+      // Context symbols: the previous pixel's symbols (stale ones after a run, as in the reference).
+      let sR = corr[i];
+      let sG = corr[offG + i];
+      let sB = corr[offB + i];
+
+      while (i < end) {
+        const q = px[up + i];
+        if (
+          i >= runFrom &&
+          i !== runIndex &&
+          ((px[up + i - 1] ^ q) & RGB_MASK) === 0 &&
+          ((left ^ px[o + i - 2]) & RGB_MASK) === 0
+        ) {
+          // Run mode: count the pixels equal to the left one (maybe none), up to the segment end.
+          waitcnt = stop - i;
+          runIndex = i;
+          let j = i;
+          while (j < end && ((px[o + j] ^ left) & RGB_MASK) === 0) j++;
+          this.wo = wo;
+          this.acc = acc;
+          this.avail = avail;
+          this.putRun(j - i, RGB_STATE);
+          wo = this.wo;
+          acc = this.acc;
+          avail = this.avail;
+          i = j;
+          if (i === end) {
+            runToEnd = true;
+            break;
+          }
+          stop = i + waitcnt;
+          sR = corr[i];
+          sG = corr[offG + i];
+          sB = corr[offB + i];
+          continue;
+        }
+
+        const v = px[o + i];
+        const nR = toSym[(((v >>> 16) & 0xff) - ((((left >>> 16) & 0xff) + ((q >>> 16) & 0xff)) >>> 1)) & 0xff];
+        const nG = toSym[(((v >>> 8) & 0xff) - ((((left >>> 8) & 0xff) + ((q >>> 8) & 0xff)) >>> 1)) & 0xff];
+        const nB = toSym[((v & 0xff) - (((left & 0xff) + (q & 0xff)) >>> 1)) & 0xff];
+        const kR = cw[(nR << 3) | best[sR]];
+        const kG = cw[(nG << 3) | best[256 + sG]];
+        const kB = cw[(nB << 3) | best[512 + sB]];
+        sR = nR;
+        sG = nG;
+        sB = nB;
+        corr[i + 1] = nR;
+        corr[offG + i + 1] = nG;
+        corr[offB + i + 1] = nB;
+        const lG = kG >>> 8;
+        const lB = kB >>> 8;
+        const len = (kR >>> 8) + lG + lB;
+        if (len < 32) {
+          // The three codewords as one (the common case).
+          const bits = ((((kR & 0xff) << lG) | (kG & 0xff)) << lB) | (kB & 0xff);
+          avail -= len;
+          const neg = avail >> 31;
+          out[wo] = acc | (bits >>> (-avail & 31));
+          wo -= neg;
+          acc = (acc & ~neg) | (bits << (avail & 31));
+          avail += neg & 32;
+        } else {
+          this.wo = wo;
+          this.acc = acc;
+          this.avail = avail;
+          this.put(kR & 0xff, kR >>> 8);
+          this.put(kG & 0xff, lG);
+          this.put(kB & 0xff, lB);
+          wo = this.wo;
+          acc = this.acc;
+          avail = this.avail;
+        }
+        left = v;
+        if (i === stop) {
+          updateModel(fam, best, counters, 0, corr[i], sR, trigger);
+          updateModel(fam, best, counters, 1, corr[offG + i], sG, trigger);
+          updateModel(fam, best, counters, 2, corr[offB + i], sB, trigger);
+          seed = (seed + 1) & 0xff;
+          stop = i + 1 + (TABRAND[seed] & wmask);
+        }
+        i++;
+      }
+      // A run that reaches the segment end keeps the countdown it saved at its start.
+      if (!runToEnd) waitcnt = stop - end;
+      if (bump) {
+        wmidx++;
+        wmileft = WM_INDEX_STEP;
+      } else if (wmidx < WM_INDEX_MAX) {
+        wmileft -= end - segStart;
+      }
+      segStart = end;
+    }
+
+    this.wo = wo;
+    this.acc = acc;
+    this.avail = avail;
+    st[RGB_STATE + S_WAITCNT] = waitcnt;
+    st[RGB_STATE + S_SEED] = seed;
+    st[RGB_STATE + S_WMIDX] = wmidx;
+    st[RGB_STATE + S_WMILEFT] = wmileft;
+  }
+
+  /**
+   * Codes pixel 0 of an RGB row: its context is the previous row's pixel 0 (0 on row 0) and its
+   * prediction the pixel above (0 on row 0). It always falls in the row's first segment.
+   */
+  private rgbPixel0(px: Uint32Array, o: number, up: number, first: boolean): void {
+    const fam = FAMILY_8BPC;
+    const corr = this.corr;
+    const best = this.bestByCtx;
+    const toSym = fam.toSymbol;
+    const cw = fam.codeWord;
+    const offG = this.corrStride;
+    const offB = 2 * offG;
+    const st = this.state;
+    corr[0] = first ? 0 : corr[1];
+    corr[offG] = first ? 0 : corr[offG + 1];
+    corr[offB] = first ? 0 : corr[offB + 1];
+    const v = px[o];
+    const q = first ? 0 : px[up];
+    let s = toSym[(((v >>> 16) & 0xff) - ((q >>> 16) & 0xff)) & 0xff];
+    let c = cw[(s << 3) | best[corr[0]]];
+    this.put(c & 0xff, c >>> 8);
+    corr[1] = s;
+    s = toSym[(((v >>> 8) & 0xff) - ((q >>> 8) & 0xff)) & 0xff];
+    c = cw[(s << 3) | best[256 + corr[offG]]];
+    this.put(c & 0xff, c >>> 8);
+    corr[offG + 1] = s;
+    s = toSym[((v & 0xff) - (q & 0xff)) & 0xff];
+    c = cw[(s << 3) | best[512 + corr[offB]]];
+    this.put(c & 0xff, c >>> 8);
+    corr[offB + 1] = s;
+    if (st[RGB_STATE + S_WAITCNT] > 0) {
+      st[RGB_STATE + S_WAITCNT]--;
+    } else {
+      const wmidx = st[RGB_STATE + S_WMIDX];
+      const seed = (st[RGB_STATE + S_SEED] + 1) & 0xff;
+      st[RGB_STATE + S_SEED] = seed;
+      st[RGB_STATE + S_WAITCNT] = TABRAND[seed] & ((1 << wmidx) - 1);
+      const trigger = WM_TRIGGER[wmidx];
+      updateModel(fam, best, this.counters, 0, corr[0], corr[1], trigger);
+      updateModel(fam, best, this.counters, 1, corr[offG], corr[offG + 1], trigger);
+      updateModel(fam, best, this.counters, 2, corr[offB], corr[offB + 1], trigger);
+    }
+  }
+
+  /**
+   * Codes the alpha plane (the top byte of each pixel word) of the row at px[o..], with its own
+   * sampling state, MELCODE state and model slot. Same structure as rgbRow.
+   */
+  private planeRow(px: Uint32Array, o: number, up: number, width: number, first: boolean): void {
+    const fam = FAMILY_8BPC;
+    const corr = this.corr;
+    const best = this.bestByCtx;
+    const counters = this.counters;
+    const st = this.state;
+    const toSym = fam.toSymbol;
+    const cw = fam.codeWord;
+    const cb = PLANE_SLOT * this.corrStride; // corr[cb + i + 1] is pixel i's symbol
+    const bestBase = PLANE_SLOT << 8;
+    const runFrom = first ? 0x7fffffff : 3;
+
+    let waitcnt = st[PLANE_STATE + S_WAITCNT];
+    let seed = st[PLANE_STATE + S_SEED];
+    let wmidx = st[PLANE_STATE + S_WMIDX];
+    let wmileft = st[PLANE_STATE + S_WMILEFT];
+
+    corr[cb] = first ? 0 : corr[cb + 1];
+
+    let segStart = 0;
+    while (segStart < width) {
+      const bump = wmidx < WM_INDEX_MAX && wmileft <= width - segStart;
+      const end = bump ? segStart + wmileft : width;
+      const wmask = (1 << wmidx) - 1;
+      const trigger = WM_TRIGGER[wmidx];
+      let i = segStart;
+      let stop: number;
+      if (i === 0) {
+        const q = first ? 0 : px[up] >>> 24;
+        const s = toSym[((px[o] >>> 24) - q) & 0xff];
+        const c = cw[(s << 3) | best[bestBase + corr[cb]]];
+        this.put(c & 0xff, c >>> 8);
+        corr[cb + 1] = s;
+        if (waitcnt > 0) {
+          waitcnt--;
+        } else {
+          seed = (seed + 1) & 0xff;
+          waitcnt = TABRAND[seed] & wmask;
+          updateModel(fam, best, counters, PLANE_SLOT, corr[cb], s, trigger);
+        }
+        i = 1;
+        stop = 1 + waitcnt;
+      } else {
+        stop = i + waitcnt;
+      }
+
+      const out = this.out;
+      let wo = this.wo;
+      let acc = this.acc;
+      let avail = this.avail;
+      let runIndex = 0;
+      let runToEnd = false;
+      let a = px[o + i - 1] >>> 24;
+      let s = corr[cb + i];
+      while (i < end) {
+        const q = px[up + i] >>> 24;
+        if (i >= runFrom && i !== runIndex && px[up + i - 1] >>> 24 === q && px[o + i - 2] >>> 24 === a) {
+          waitcnt = stop - i;
+          runIndex = i;
+          let j = i;
+          while (j < end && px[o + j] >>> 24 === a) j++;
+          this.wo = wo;
+          this.acc = acc;
+          this.avail = avail;
+          this.putRun(j - i, PLANE_STATE);
+          wo = this.wo;
+          acc = this.acc;
+          avail = this.avail;
+          i = j;
+          if (i === end) {
+            runToEnd = true;
+            break;
+          }
+          stop = i + waitcnt;
+          s = corr[cb + i];
+          continue;
+        }
+
+        const v = px[o + i] >>> 24;
+        let c = best[bestBase + s];
+        s = toSym[(v - ((a + q) >>> 1)) & 0xff];
+        c = cw[(s << 3) | c];
+        const bits = c & 0xff;
+        avail -= c >>> 8;
+        if (avail >= 0) {
+          acc |= bits << avail;
+        } else {
+          out[wo++] = acc | (bits >>> -avail);
+          avail += 32;
+          acc = bits << avail;
+        }
+        corr[cb + i + 1] = s;
+        a = v;
+        if (i === stop) {
+          updateModel(fam, best, counters, PLANE_SLOT, corr[cb + i], s, trigger);
+          seed = (seed + 1) & 0xff;
+          stop = i + 1 + (TABRAND[seed] & wmask);
+        }
+        i++;
+      }
+      this.wo = wo;
+      this.acc = acc;
+      this.avail = avail;
+      if (!runToEnd) waitcnt = stop - end;
+      if (bump) {
+        wmidx++;
+        wmileft = WM_INDEX_STEP;
+      } else if (wmidx < WM_INDEX_MAX) {
+        wmileft -= end - segStart;
+      }
+      segStart = end;
+    }
+
+    st[PLANE_STATE + S_WAITCNT] = waitcnt;
+    st[PLANE_STATE + S_SEED] = seed;
+    st[PLANE_STATE + S_WMIDX] = wmidx;
+    st[PLANE_STATE + S_WMILEFT] = wmileft;
+  }
+}
+
+function swapWords(w: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const v = w[k];
+    w[k] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+  }
+}
+
+let shared: QuicEncoder | undefined;
+
+/**
+ * Encodes a BGRA image (top-down, stride = width * 4 unless given) as a QUIC stream of type RGB32
+ * (the fourth byte is not coded) or RGBA, as carried in a QUIC image's data. Returns a new array;
+ * use a QuicEncoder to encode into a reused buffer.
+ */
+export function encodeQuic(image: QuicSourceImage, type: QuicEncodeType = "rgb32"): Uint8Array {
+  shared ??= new QuicEncoder();
+  return shared.encode(image, type).slice();
+}
