@@ -1,4 +1,4 @@
-import { GlzEncoderDictionary, LzEncoder, encodeGlz, encodeLz4 } from "@saffron/codecs";
+import { GlzEncoderDictionary, LzEncoder, QuicEncoder, encodeGlz, encodeLz4 } from "@saffron/codecs";
 import type { EncoderSet } from "./client-encoder.js";
 
 /**
@@ -7,7 +7,10 @@ import type { EncoderSet } from "./client-encoder.js";
  */
 export function defaultEncoders(): EncoderSet {
   const lz = new LzEncoder();
+  const quic = new QuicEncoder();
   return {
+    // QuicEncoder returns a view of its reusable buffer: copy, as the message may be queued.
+    quic: (p) => quic.encode(p).slice(),
     lz: (p) => lz.encode(p),
     lz4: (p) => encodeLz4(p),
     glz: (windowPixels) => {
