@@ -25,3 +25,4 @@ export * from "./xvfb.js";
 export * from "./remote-viewer.js";
 export * from "./html5-client.js";
 export * from "./certificates.js";
+export * from "./raw-spice.js";

@@ -17,11 +17,26 @@ export interface Connection {
   end(): void;
 }
 
+/**
+ * Above this many queued outgoing bytes a connection stops reading: a client that sends
+ * requests but never reads the replies (MAIN ATTACH_CHANNELS in a loop, say) is then held
+ * back by TCP instead of growing the server's queue without bound. Reading resumes once
+ * the queue has drained.
+ */
+export const READ_PAUSE_BYTES = 8 * 1024 * 1024;
+
 export function socketConnection(socket: Socket, kind: "tcp" | "tls", initial?: Uint8Array): Connection {
   let dataListener: ((c: Uint8Array) => void) | undefined;
   const early: Uint8Array[] = initial && initial.length ? [initial] : [];
   socket.setNoDelay(true);
   socket.on("error", () => {});
+  let pausedForBacklog = false;
+  socket.on("drain", () => {
+    if (pausedForBacklog && !socket.destroyed) {
+      pausedForBacklog = false;
+      socket.resume();
+    }
+  });
   socket.on("data", (b: Buffer) => {
     const chunk = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     if (dataListener) dataListener(chunk);
@@ -30,7 +45,14 @@ export function socketConnection(socket: Socket, kind: "tcp" | "tls", initial?: 
   return {
     remote: `${socket.remoteAddress}:${socket.remotePort}`,
     kind,
-    send: (d) => void (socket.destroyed ? 0 : socket.write(d)),
+    send: (d) => {
+      if (socket.destroyed) return;
+      socket.write(d);
+      if (socket.writableLength > READ_PAUSE_BYTES && !pausedForBacklog) {
+        pausedForBacklog = true;
+        socket.pause();
+      }
+    },
     onData: (l) => {
       dataListener = l;
       for (const c of early.splice(0)) l(c);
@@ -66,8 +88,11 @@ export function websocketConnection(ws: WebSocket, remote: string): Connection {
     send: (d) => {
       if (ws.readyState !== ws.OPEN) return;
       ws.send(d, { binary: true }, () => {
-        if (ws.bufferedAmount < 256 * 1024) for (const l of drainListeners) l();
+        if (ws.bufferedAmount >= 256 * 1024) return;
+        if (ws.isPaused && ws.readyState === ws.OPEN) ws.resume();
+        for (const l of drainListeners) l();
       });
+      if (ws.bufferedAmount > READ_PAUSE_BYTES && !ws.isPaused) ws.pause();
     },
     onData: (l) => {
       dataListener = l;
