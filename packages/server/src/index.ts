@@ -7,3 +7,6 @@ export * from "./display-pipeline/image-encoder.js";
 export * from "./display-pipeline/client-encoder.js";
 export * from "./display-pipeline/dirty-region.js";
 export * from "./sources/x11-source.js";
+export * from "./display-pipeline/stream-detector.js";
+export * from "./display-pipeline/stream-jpeg-encoder.js";
+export * from "./display-pipeline/stream-state.js";

@@ -2,8 +2,10 @@ import { ChannelType, display as dsp, type LinkOutcome, type MessageSet } from "
 import { ClientImageEncoder, type EncoderSet } from "../../display-pipeline/client-encoder.js";
 import { DirtyRegion } from "../../display-pipeline/dirty-region.js";
 import { PREFERRED_COMPRESSION_NAMES, solidColor, type ImageCompressionMode } from "../../display-pipeline/image-encoder.js";
+import type { JpegEncoder } from "../../display-pipeline/stream-jpeg-encoder.js";
+import { ClientStreams, type ClientStreamsOptions, type StreamStats } from "../../display-pipeline/stream-state.js";
 import type { Connection } from "../../net/connection.js";
-import type { DamageRect, DisplaySource } from "../../sources/display-source.js";
+import type { DamageRect, DisplaySource, Framebuffer } from "../../sources/display-source.js";
 import { ServerChannel, type ServerChannelContext, type ServerHandlerTable } from "../base/server-channel.js";
 
 type S = typeof dsp.displayServer.defs;
@@ -15,6 +17,15 @@ export interface DisplayChannelOptions {
   imageCompression: ImageCompressionMode;
   /** Largest image sent in one draw (pixels); bigger damage is cut into bands. */
   maxImagePixels?: number;
+  /** Video streams (MJPEG) for regions that update like video; absent: never stream. */
+  streaming?: DisplayStreamingOptions;
+}
+
+export interface DisplayStreamingOptions {
+  encoder: JpegEncoder;
+  /** The session's multimedia clock (ms), the one MAIN_INIT announced (ServerMainChannel.mmTime). */
+  mmTime: () => number;
+  options?: ClientStreamsOptions;
 }
 
 const NO_MASK = { flags: 0, pos: { x: 0, y: 0 }, bitmap: null };
@@ -34,8 +45,10 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
 
   private encoder?: ClientImageEncoder;
   private region?: DirtyRegion;
+  private streams?: ClientStreams;
   private initialized = false;
   private flushScheduled = false;
+  private resizePending = false;
   private surfaceWidth = 0;
   private surfaceHeight = 0;
   private readonly clientCaps: LinkOutcome["clientCaps"]["channel"];
@@ -51,6 +64,43 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     return this.encoder?.stats ?? {};
   }
 
+  /** Video streams sent to this client (undefined: streaming off for it). */
+  get streamStats(): StreamStats | undefined {
+    return this.streams?.stats;
+  }
+
+  /**
+   * Whether the client takes MJPEG streams: a MULTI_CODEC client must list CODEC_MJPEG; an
+   * older client has MJPEG as its only codec (spice-server's rule).
+   */
+  private get clientTakesMjpeg(): boolean {
+    const c = this.clientCaps;
+    return c.has(dsp.DisplayCaps.MultiCodec) ? c.has(dsp.DisplayCaps.CodecMjpeg) : true;
+  }
+
+  private startStreams(): void {
+    const s = this.opts.streaming;
+    if (!s || this.streams || !this.clientTakesMjpeg) return;
+    this.streams = new ClientStreams(
+      {
+        encoder: s.encoder,
+        mmTime: s.mmTime,
+        send: (m) => this.sendMessage(m.name, m.body as never),
+        framebuffer: () => this.opts.source.framebuffer(),
+        canSend: () => this.canSend,
+        backlog: () => this.conn.pending,
+        reports: this.clientCaps.has(dsp.DisplayCaps.StreamReport),
+        redraw: (r) => {
+          this.region?.add(r);
+          this.scheduleFlush();
+        },
+        wake: () => this.scheduleFlush(),
+        warn: (m) => this.log.warn(this.name, m),
+      },
+      s.options,
+    );
+  }
+
   protected readonly handlers: ServerHandlerTable<C> = {
     Init: (b) => {
       if (this.initialized) return;
@@ -61,6 +111,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
         glzWindow,
         preferred: this.encoder?.effectiveMode === undefined ? this.pendingPreferred : undefined,
       });
+      this.startStreams();
       this.sendInitialFrame();
     },
     PreferredCompression: (b) => {
@@ -68,7 +119,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
       if (this.encoder) this.encoder.setPreferred(mode);
       else this.pendingPreferred = mode;
     },
-    StreamReport: () => {},
+    StreamReport: (b) => this.streams?.report(b),
     PreferredVideoCodecType: () => {},
     GlDrawDone: () => {},
   };
@@ -92,13 +143,23 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
   /** The desktop changed size: a new primary surface, everything dirty. */
   resize(): void {
     if (!this.initialized || this.closed) return;
+    // A new surface is a whole frame: while the client is backed up, only remember that
+    // one is due (the latest size wins), so repeated resizes cannot queue frames.
+    if (!this.canSend) {
+      this.resizePending = true;
+      return;
+    }
+    this.resizePending = false;
+    // Streams live on the surface: they end before it does (the new frame redraws everything).
+    this.streams?.destroyAll(false);
     this.sendMessage("SurfaceDestroy", { surfaceId: 0 });
     this.sendInitialFrame();
   }
 
   damage(rects: DamageRect[]): void {
     if (!this.region) return;
-    for (const r of rects) this.region.add(r);
+    // Damage inside a video stream becomes its next frame; the rest goes the lossless way.
+    for (const r of this.streams ? this.streams.damage(rects) : rects) this.region.add(r);
     this.scheduleFlush();
   }
 
@@ -107,7 +168,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || !this.region || this.region.empty) return;
+    if (this.flushScheduled || !this.region || (this.region.empty && !this.resizePending && !this.streams?.pending)) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -121,29 +182,42 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     const encoder = this.encoder;
     if (!region || !encoder || this.closed) return;
     const fb = this.opts.source.framebuffer();
-    if (fb.width !== this.surfaceWidth || fb.height !== this.surfaceHeight) return this.resize();
-    const maxPixels = this.opts.maxImagePixels ?? 256 * 1024;
+    if (this.resizePending || fb.width !== this.surfaceWidth || fb.height !== this.surfaceHeight) return this.resize();
+    // The initial frame goes out as one image, as spice-server sends it: some clients take
+    // the first draw as "the screen" (spicy-screenshot writes its file on the first invalidate).
+    const maxPixels = force ? Number.POSITIVE_INFINITY : (this.opts.maxImagePixels ?? 256 * 1024);
     while (!region.empty && (force || this.canSend)) {
       const r = region.take(maxPixels)!;
-      const box = { top: r.top, left: r.left, bottom: r.bottom, right: r.right };
-      const base = { surfaceId: 0, box, clip: NO_CLIP };
-      const color = solidColor(fb, r);
-      if (color >= 0) {
-        this.sendMessage("DrawFill", { base, data: { brush: { type: dsp.BrushType.Solid, color }, ropDescriptor: dsp.Ropd.OpPut, mask: NO_MASK } } as never);
-      } else {
-        const image = encoder.encode(fb, r);
-        this.sendMessage("DrawCopy", {
-          base,
-          data: {
-            srcBitmap: image,
-            srcArea: { top: 0, left: 0, bottom: r.bottom - r.top, right: r.right - r.left },
-            ropDescriptor: dsp.Ropd.OpPut,
-            scaleMode: dsp.ScaleMode.Nearest,
-            mask: NO_MASK,
-          },
-        } as never);
-      }
-      this.drawsSent++;
+      // Damage queued before a stream started over it is the stream's now.
+      for (const piece of this.streams ? this.streams.outside(r) : [r]) this.draw(fb, piece, encoder);
     }
+    this.streams?.pump();
+  }
+
+  protected override onClosed(): void {
+    this.streams?.close();
+  }
+
+  /** One lossless draw: DRAW_FILL for a solid rect, else DRAW_COPY with an encoded image. */
+  private draw(fb: Framebuffer, r: DamageRect, encoder: ClientImageEncoder): void {
+    const box = { top: r.top, left: r.left, bottom: r.bottom, right: r.right };
+    const base = { surfaceId: 0, box, clip: NO_CLIP };
+    const color = solidColor(fb, r);
+    if (color >= 0) {
+      this.sendMessage("DrawFill", { base, data: { brush: { type: dsp.BrushType.Solid, color }, ropDescriptor: dsp.Ropd.OpPut, mask: NO_MASK } } as never);
+    } else {
+      const image = encoder.encode(fb, r);
+      this.sendMessage("DrawCopy", {
+        base,
+        data: {
+          srcBitmap: image,
+          srcArea: { top: 0, left: 0, bottom: r.bottom - r.top, right: r.right - r.left },
+          ropDescriptor: dsp.Ropd.OpPut,
+          scaleMode: dsp.ScaleMode.Nearest,
+          mask: NO_MASK,
+        },
+      } as never);
+    }
+    this.drawsSent++;
   }
 }

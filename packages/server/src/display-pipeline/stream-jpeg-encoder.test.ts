@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { bgrxToRgb, sharpJpegEncoder } from "./stream-jpeg-encoder.js";
+
+/** Markers of a JPEG file up to SOS, with SOF0's height and width. */
+function scan(jpeg: Uint8Array): { markers: number[]; width: number; height: number } {
+  const markers: number[] = [];
+  let width = 0;
+  let height = 0;
+  let i = 2;
+  while (i + 4 <= jpeg.length && jpeg[i] === 0xff) {
+    const m = jpeg[i + 1]!;
+    markers.push(m);
+    const len = (jpeg[i + 2]! << 8) | jpeg[i + 3]!;
+    if (m === 0xc0) {
+      height = (jpeg[i + 5]! << 8) | jpeg[i + 6]!;
+      width = (jpeg[i + 7]! << 8) | jpeg[i + 8]!;
+    }
+    if (m === 0xda) break;
+    i += 2 + len;
+  }
+  return { markers, width, height };
+}
+
+describe("stream JPEG encoder", () => {
+  it("bgrxToRgb swaps to R,G,B and honours the stride", () => {
+    const data = new Uint8Array([1, 2, 3, 0, 4, 5, 6, 0, 99, 99, 99, 99, 7, 8, 9, 0, 10, 11, 12, 0, 99, 99, 99, 99]);
+    expect([...bgrxToRgb({ width: 2, height: 2, stride: 12, data })]).toEqual([3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10]);
+  });
+
+  it("sharp makes a standalone baseline JPEG of the frame; lower quality, fewer bytes", async () => {
+    const width = 200;
+    const height = 120;
+    const data = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        data[i] = (128 + 100 * Math.sin(x / 9)) | 0;
+        data[i + 1] = (128 + 100 * Math.sin(y / 7)) | 0;
+        data[i + 2] = (x + y) & 0xff;
+      }
+    }
+    const enc = sharpJpegEncoder();
+    const hi = await enc.encode({ width, height, stride: width * 4, data }, 80);
+    const lo = await enc.encode({ width, height, stride: width * 4, data }, 30);
+    expect([hi[0], hi[1], hi.at(-2), hi.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+    const s = scan(hi);
+    expect(s).toMatchObject({ width, height });
+    expect(s.markers).toContain(0xc0); // baseline
+    expect(s.markers).toContain(0xc4); // its own Huffman tables
+    expect(s.markers).toContain(0xdb); // and quantization tables
+    expect(lo.length).toBeLessThan(hi.length);
+  });
+});
