@@ -105,7 +105,10 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     Init: (b) => {
       if (this.initialized) return;
       this.initialized = true;
-      const glzWindow = Math.max(0, Math.min(b.glzDictionaryWindowSize, 1 << 25));
+      // The client's window, bounded so one client cannot make the server hold more than
+      // a few screens of pixels (the GLZ encoder keeps a copy of every image in its window).
+      const fb = this.opts.source.framebuffer();
+      const glzWindow = Math.max(0, Math.min(b.glzDictionaryWindowSize, 1 << 25, Math.max(1 << 22, 4 * fb.width * fb.height)));
       this.encoder = new ClientImageEncoder(this.opts.encoders, this.opts.imageCompression, {
         lz4: this.clientCaps.has(dsp.DisplayCaps.Lz4Compression),
         glzWindow,
