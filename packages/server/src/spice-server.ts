@@ -3,7 +3,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import { randomInt } from "node:crypto";
 import { WebSocketServer } from "ws";
-import { Caps, ChannelType, LinkErr, SpiceError, display as dsp, silentLogger, type LinkMess, type Logger } from "@saffron/protocol";
+import { Caps, ChannelType, LinkErr, MainCaps, SpiceError, display as dsp, silentLogger, type LinkMess, type Logger } from "@saffron/protocol";
 import type { ServerChannel } from "./channels/base/server-channel.js";
 import { ServerCursorChannel } from "./channels/cursor/cursor-channel.js";
 import { ServerDisplayChannel } from "./channels/display/display-channel.js";
@@ -15,6 +15,8 @@ import { acceptLink } from "./link/link-acceptor.js";
 import { socketConnection, websocketConnection, type Connection } from "./net/connection.js";
 import type { CursorImage, DamageRect, DisplaySource } from "./sources/display-source.js";
 import { defaultEncoders } from "./display-pipeline/default-encoders.js";
+import { sharpJpegEncoder, type JpegEncoder } from "./display-pipeline/stream-jpeg-encoder.js";
+import type { ClientStreamsOptions } from "./display-pipeline/stream-state.js";
 
 export interface SpiceServerOptions {
   source: DisplaySource;
@@ -27,6 +29,11 @@ export interface SpiceServerOptions {
   encoders?: EncoderSet;
   log?: Logger;
   name?: string;
+  /**
+   * Video streams: regions updated like video go to the client as MJPEG (spice-server's
+   * streaming-video=filter). Default on, with the sharp JPEG encoder; `false` turns it off.
+   */
+  streaming?: false | { encoder?: JpegEncoder; options?: ClientStreamsOptions };
 }
 
 export interface ListenOptions {
@@ -59,11 +66,14 @@ export class SpiceServer {
   private readonly servers: NetServer[] = [];
   private readonly cursorState: { shape: CursorImage | null; x: number; y: number } = { shape: null, x: 0, y: 0 };
   private readonly encoders: EncoderSet;
+  private readonly jpeg?: JpegEncoder;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   private readonly http = createHttpServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("This is a SPICE server: connect with a SPICE client or a WebSocket.\n");
   });
   private started = false;
+  /** The desktop's clipboard text, as last reported by the source. */
+  private clipboardText: string | undefined;
   /** Links refused for a wrong ticket (for tests and logs). */
   authFailures = 0;
 
@@ -73,6 +83,7 @@ export class SpiceServer {
     }
     this.log = options.log ?? silentLogger;
     this.encoders = options.encoders ?? defaultEncoders();
+    if (options.streaming !== false) this.jpeg = options.streaming?.encoder ?? sharpJpegEncoder();
     this.http.on("upgrade", (req: IncomingMessage, socket, head) => {
       this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
         this.handleConnection(websocketConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
@@ -101,7 +112,10 @@ export class SpiceServer {
           this.cursorState.y = y;
           this.forEachSession((s) => s.main?.mouseMode === 1 && s.cursor?.move(x, y));
         },
-        clipboard: () => {},
+        clipboard: (text) => {
+          this.clipboardText = text;
+          this.forEachSession((s) => s.main?.desktopClipboard(text));
+        },
       });
     }
     const out: { port?: number; tlsPort?: number } = {};
@@ -123,7 +137,11 @@ export class SpiceServer {
   /** Plain port: SPICE, or an HTTP GET upgrading to WebSocket (as spice-server does). */
   private sniff(socket: Socket): void {
     socket.on("error", () => {});
+    // A connection that never sends a byte would otherwise be held forever (the link
+    // timeout only starts with the first bytes).
+    socket.setTimeout(30_000, () => socket.destroy());
     socket.once("readable", () => {
+      socket.setTimeout(0);
       const first: Buffer | null = socket.read();
       if (!first) return socket.destroy();
       if (first.subarray(0, 4).toString("latin1") === "GET ") {
@@ -157,11 +175,12 @@ export class SpiceServer {
 
   private acceptChannel(mess: LinkMess): { refuse: number } | { channelCaps: Caps } {
     if (mess.channelId !== 0) return { refuse: LinkErr.ChannelNotAvailable };
-    if (mess.channelType === ChannelType.Main) return { channelCaps: new Caps() };
+    // As spice-server: an agent appearing later would be announced with AGENT_CONNECTED_TOKENS.
+    if (mess.channelType === ChannelType.Main) return { channelCaps: Caps.of(MainCaps.NameAndUuid, MainCaps.AgentConnectedTokens) };
     if (!this.sessions.has(mess.connectionId)) return { refuse: LinkErr.BadConnectionId };
     switch (mess.channelType) {
       case ChannelType.Display:
-        return { channelCaps: Caps.of(dsp.DisplayCaps.MonitorsConfig, dsp.DisplayCaps.PrefCompression) };
+        return { channelCaps: Caps.of(dsp.DisplayCaps.MonitorsConfig, dsp.DisplayCaps.PrefCompression, dsp.DisplayCaps.StreamReport) };
       case ChannelType.Inputs:
         return { channelCaps: inputsServerCaps() };
       case ChannelType.Cursor:
@@ -189,6 +208,8 @@ export class SpiceServer {
         ],
         clientMouse: this.options.source.absolutePointer,
         name: this.options.name,
+        agent: this.options.source,
+        currentClipboard: () => this.clipboardText,
       });
       session.main = main;
       main.on("closed", () => {
@@ -210,6 +231,13 @@ export class SpiceServer {
           source: this.options.source,
           encoders: this.encoders,
           imageCompression: this.options.imageCompression ?? "auto_glz",
+          streaming: this.jpeg
+            ? {
+                encoder: this.jpeg,
+                mmTime: () => session.main?.mmTime ?? 0,
+                options: this.options.streaming ? this.options.streaming.options : undefined,
+              }
+            : undefined,
         });
         break;
       case ChannelType.Inputs:
@@ -245,8 +273,17 @@ export class SpiceServer {
   stats() {
     return [...this.sessions.values()].map((s) => ({
       session: s.id,
-      channels: s.channels.map((c) => ({ name: c.name, bytesSent: c.bytesSent, bytesReceived: c.bytesReceived, messagesSent: c.messagesSent })),
+      channels: s.channels.map((c) => ({
+        name: c.name,
+        closed: c.closed,
+        /** Bytes queued in this process for the client, not yet handed to the kernel. */
+        pending: c.closed ? 0 : c.conn.pending,
+        bytesSent: c.bytesSent,
+        bytesReceived: c.bytesReceived,
+        messagesSent: c.messagesSent,
+      })),
       images: s.display?.imageStats ?? {},
+      streams: s.display?.streamStats,
     }));
   }
 

@@ -66,6 +66,17 @@ export class MainChannel extends SpiceChannel<MainServerDefs, MainClientDefs, Ma
     this.send("MouseModeRequest", { mode });
   }
 
+  /**
+   * Sends one AGENT_DATA chunk (≤ 2048 bytes of the vdagent stream; see protocol-map §10).
+   * Costs one of the tokens the server granted; returns false (nothing sent) without one.
+   */
+  sendAgentData(chunk: Uint8Array): boolean {
+    if (!this.agentConnected || this.agentTokens <= 0) return false;
+    this.agentTokens--;
+    this.send("AgentData", { data: chunk });
+    return true;
+  }
+
   private startAgent(tokens: number): void {
     this.agentConnected = true;
     this.agentTokens = tokens;

@@ -1,6 +1,7 @@
 import { ChannelType, main, type LinkOutcome, type MessageSet } from "@saffron/protocol";
 import type { Connection } from "../../net/connection.js";
 import { ServerChannel, type ServerChannelContext, type ServerHandlerTable } from "../base/server-channel.js";
+import { AgentEmulator, type AgentTarget } from "./agent-emulator.js";
 
 type S = typeof main.mainServer.defs;
 type C = typeof main.mainClient.defs;
@@ -14,18 +15,42 @@ export interface MainChannelOptions {
   name?: string;
   /** Called when the client changes mouse mode. */
   onMouseMode?(mode: number): void;
+  /**
+   * What an emulated vdagent acts on (the source). When it can resize or take clipboard
+   * text, MAIN_INIT says an agent is connected and the agent stream is answered here.
+   */
+  agent?: AgentTarget;
+  /** The desktop's clipboard text now (offered to the client when its agent starts). */
+  currentClipboard?(): string | undefined;
 }
 
-/** The server half of MAIN: MAIN_INIT, CHANNELS_LIST after ATTACH_CHANNELS, mouse modes. */
+/** The server half of MAIN: MAIN_INIT, CHANNELS_LIST after ATTACH_CHANNELS, mouse modes, the emulated agent. */
 export class ServerMainChannel extends ServerChannel<S, C> {
   readonly type = ChannelType.Main;
   protected readonly server: MessageSet<S> = main.mainServer;
   protected readonly client: MessageSet<C> = main.mainClient;
   mouseMode: number = main.MouseMode.Server;
   private readonly started = Date.now();
+  /** The emulated vdagent, when the source has something for one to do. */
+  readonly agent: AgentEmulator | undefined;
 
   constructor(conn: Connection, link: LinkOutcome, ctx: ServerChannelContext, private readonly opts: MainChannelOptions) {
     super(conn, link, 0, ctx);
+    if (opts.agent && AgentEmulator.supports(opts.agent)) {
+      this.agent = new AgentEmulator(
+        {
+          sendData: (data) => this.sendMessage("AgentData", { data }),
+          sendTokens: (numTokens) => this.sendMessage("AgentToken", { numTokens }),
+        },
+        opts.agent,
+        { log: ctx.log, scope: this.name, currentClipboard: opts.currentClipboard },
+      );
+    }
+  }
+
+  /** The desktop's clipboard changed: offer the text to this client (through the agent). */
+  desktopClipboard(text: string): void {
+    this.agent?.desktopClipboard(text);
   }
 
   get supportedMouseModes(): number {
@@ -43,8 +68,8 @@ export class ServerMainChannel extends ServerChannel<S, C> {
       displayChannelsHint: 1,
       supportedMouseModes: this.supportedMouseModes,
       currentMouseMode: this.mouseMode,
-      agentConnected: 0,
-      agentTokens: 10,
+      agentConnected: this.agent ? 1 : 0,
+      agentTokens: this.agent?.clientWindow ?? 10,
       multiMediaTime: this.mmTime,
       ramHint: 128 * 1024 * 1024,
     });
@@ -62,8 +87,10 @@ export class ServerMainChannel extends ServerChannel<S, C> {
       this.sendMessage("MouseMode", { supportedModes: this.supportedMouseModes, currentMode: this.mouseMode });
     },
     ClientInfo: () => {},
-    AgentStart: () => {},
-    AgentData: () => {},
-    AgentToken: () => {},
+    // A fault in the agent stream (no token, over-size message) throws a SpiceError,
+    // which closes this channel.
+    AgentStart: (b) => this.agent?.start(b.numTokens),
+    AgentData: (b) => this.agent?.receive(b.data),
+    AgentToken: (b) => this.agent?.addTokens(b.numTokens),
   };
 }

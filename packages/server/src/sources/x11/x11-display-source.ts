@@ -3,6 +3,7 @@ import type { XEvent } from "x11";
 import type { DamageRect, DisplaySource, Framebuffer, SourceListeners } from "../display-source.js";
 import { CaptureThrottle } from "./capture-throttle.js";
 import { blitRows, cursorFromXFixes } from "./pixels.js";
+import { X11Clipboard } from "./x11-clipboard.js";
 import { scancodeToXKeycode } from "./scancode-keymap.js";
 import { XConnection, XConnectionClosedError, XErrorCode, isXError } from "./x-connection.js";
 
@@ -44,7 +45,8 @@ interface Rect {
 /**
  * Shares an existing X display (Xvfb, Xorg) like x11spice: DAMAGE tells what changed, core
  * GetImage fetches it (throttled and coalesced), XFIXES supplies the cursor, XTEST injects
- * keys and the pointer, RandR (where the server allows it) follows client resize requests.
+ * keys and the pointer, RandR (where the server allows it) follows client resize requests,
+ * and the selections carry clipboard text both ways (x11-clipboard.ts).
  * Create with `X11DisplaySource.connect`.
  */
 export class X11DisplaySource implements DisplaySource {
@@ -67,6 +69,7 @@ export class X11DisplaySource implements DisplaySource {
   private stopped = false;
   private cursorFetching = false;
   private cursorAgain = false;
+  private clipboard?: X11Clipboard;
   /** Set when the X connection failed (not after `stop()`). */
   failure: Error | undefined;
 
@@ -115,6 +118,7 @@ export class X11DisplaySource implements DisplaySource {
     this.fixesExt.CreateRegion(this.regionId, []);
     this.damageExt.Create(this.damageId, this.root, DAMAGE_NON_EMPTY);
     this.fixesExt.SelectCursorInput(this.root, XFIXES_DISPLAY_CURSOR_MASK);
+    this.clipboard = await X11Clipboard.create(conn, this.root, this.fixesExt, this.log, (text) => this.listeners?.clipboard(text));
     await this.refreshGeometry();
     // Everything so far is in the first full capture; later drawing re-arms NonEmpty.
     this.damageExt.Subtract(this.damageId, 0, 0);
@@ -125,6 +129,7 @@ export class X11DisplaySource implements DisplaySource {
     this.listeners = listeners;
     this.fetchCursor();
     this.throttle.request(); // anything drawn between connect and start
+    this.clipboard?.readCurrent().catch(() => {}); // text copied before we started
   }
 
   async stop(): Promise<void> {
@@ -134,6 +139,7 @@ export class X11DisplaySource implements DisplaySource {
     this.listeners = undefined;
     if (this.conn.closed) return;
     this.releaseAll();
+    this.clipboard?.stop();
     try {
       this.damageExt.Destroy(this.damageId);
       this.fixesExt.DestroyRegion(this.regionId);
@@ -162,6 +168,7 @@ export class X11DisplaySource implements DisplaySource {
 
   private onEvent(ev: XEvent): void {
     if (this.stopped) return;
+    if (this.clipboard?.handleEvent(ev)) return;
     if (ev.name === "DamageNotify") this.throttle.request();
     else if (ev.name === "CursorNotify") this.fetchCursor();
     else if (ev.name === "ConfigureNotify" && ev.wid === this.root) {
@@ -324,6 +331,13 @@ export class X11DisplaySource implements DisplaySource {
     this.heldKeys.clear();
     for (const button of this.heldButtons) this.fake(FAKE.ButtonRelease, X_BUTTON[button]!);
     this.heldButtons.clear();
+  }
+
+  // ---- clipboard -----------------------------------------------------------------------
+
+  /** The client's clipboard text: owned on the desktop as CLIPBOARD and PRIMARY. */
+  setClipboard(text: string): void {
+    if (!this.stopped) this.clipboard?.setText(text);
   }
 
   // ---- resize --------------------------------------------------------------------------

@@ -63,6 +63,16 @@ declare module "x11" {
     GetGeometry(drawable: number, cb: XCallback<{ width: number; height: number; depth: number }>): void;
     ChangeWindowAttributes(wid: number, values: Record<string, number>, cb?: XCallback<unknown>): void;
     GetInputFocus(cb: XCallback<unknown>): void;
+    InternAtom(onlyIfExists: boolean, name: string, cb: XCallback<number>): void;
+    CreateWindow(id: number, parent: number, x: number, y: number, width: number, height: number, borderWidth: number, depth: number, cls: number, visual: number, values: Record<string, number>): void;
+    DestroyWindow(wid: number): void;
+    /** mode 0 replace; format 8/16/32; data bytes (format 8) or numbers. */
+    ChangeProperty(mode: number, wid: number, property: number, type: number, format: number, data: Buffer | number[]): void;
+    GetProperty(del: number, wid: number, property: number, type: number, longOffset: number, longLength: number, cb: XCallback<{ type: number; format: number; bytesAfter: number; data: Buffer }>): void;
+    SetSelectionOwner(owner: number, selection: number, time?: number): void;
+    GetSelectionOwner(selection: number, cb: XCallback<number>): void;
+    ConvertSelection(requestor: number, selection: number, target: number, property: number, time?: number): void;
+    SendEvent(destination: number, propagate: boolean | number, eventMask: number, event: Buffer | Record<string, unknown>): void;
     QueryPointer(wid: number, cb: XCallback<{ rootX: number; rootY: number; mask?: number; keyMask?: number }>): void;
     terminate(): void;
     close(cb?: (err?: Error) => void): void;
