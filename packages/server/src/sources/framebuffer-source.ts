@@ -24,6 +24,8 @@ export class FramebufferSource implements DisplaySource {
   /** B, G, R, X bytes, rows top-down, stride width * 4. */
   pixels: Uint8Array;
   private listeners?: SourceListeners;
+  /** Present only for resizable framebuffers, so clients are offered resizing only then. */
+  readonly requestResize?: (width: number, height: number) => void;
   private pending: DamageRect[] = [];
   private scheduled = false;
 
@@ -32,6 +34,7 @@ export class FramebufferSource implements DisplaySource {
     this.height = options.height;
     this.pixels = new Uint8Array(this.width * this.height * 4);
     this.description = options.description ?? `framebuffer ${this.width}x${this.height}`;
+    if (options.resizable) this.requestResize = (width, height) => this.resize(width, height);
   }
 
   async start(listeners: SourceListeners): Promise<void> {
@@ -113,7 +116,5 @@ export class FramebufferSource implements DisplaySource {
     this.options.onButton?.(button, down, buttons);
   }
 
-  requestResize(width: number, height: number): void {
-    if (this.options.resizable) this.resize(width, height);
-  }
+
 }
