@@ -4,7 +4,13 @@ import { DEFAULT_SPICE_HTML5_DIR, parseBenchArgs } from "./bench-args.js";
 
 describe("parseBenchArgs", () => {
   it("defaults", () => {
-    expect(parseBenchArgs(["codecs"])).toEqual({ json: false, filter: undefined, iterations: undefined, spiceHtml5Dir: DEFAULT_SPICE_HTML5_DIR });
+    expect(parseBenchArgs(["codecs"])).toEqual({ target: "codecs", json: false, filter: undefined, iterations: undefined, spiceHtml5Dir: DEFAULT_SPICE_HTML5_DIR, runs: 1 });
+  });
+
+  it("reads the encoders and workloads targets", () => {
+    expect(parseBenchArgs(["encoders", "--json", "--iterations", "3"])).toMatchObject({ target: "encoders", json: true, iterations: 3 });
+    expect(parseBenchArgs(["workloads", "--runs=3", "--filter", "^seq/"])).toMatchObject({ target: "workloads", runs: 3, filter: /^seq\// });
+    expect(parseBenchArgs(["workloads"])).toMatchObject({ target: "workloads", runs: 1 });
   });
 
   it("reads every option, in either --opt value or --opt=value form", () => {
@@ -32,6 +38,11 @@ describe("parseBenchArgs", () => {
     [["codecs", "--filter", "("]],
     [["codecs", "--json=1"]],
     [["codecs", "--fast"]],
+    [["codecs", "--runs", "2"]],
+    [["encoders", "--runs", "2"]],
+    [["workloads", "--runs", "0"]],
+    [["workloads", "--runs"]],
+    [["workloads", "--iterations", "2"]],
   ])("rejects %j with a UsageError", (args) => {
     expect(() => parseBenchArgs(args)).toThrow(UsageError);
   });

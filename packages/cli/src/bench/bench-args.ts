@@ -1,30 +1,49 @@
 import { UsageError } from "../errors.js";
 
-export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N]
+export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N] [--spice-html5 DIR]
+       saffron bench encoders [--json] [--filter RE] [--iterations N]
+       saffron bench workloads [--json] [--filter RE] [--runs N]
 
-Decodes the reference vectors (packages/codecs/__fixtures__/vectors) with Saffron's QUIC, LZ,
-GLZ and LZ4 decoders, and QUIC and LZ also with spice-html5's decoders (Debian package
-spice-html5, /usr/share/spice-html5), and reports the median megapixels per second.
+codecs     Decodes the reference vectors (packages/codecs/__fixtures__/vectors) with Saffron's QUIC, LZ,
+           GLZ and LZ4 decoders, and QUIC and LZ also with spice-html5's decoders (Debian package
+           spice-html5, /usr/share/spice-html5), and reports the median megapixels per second.
+encoders   Encodes the vectors' original images with Saffron's QUIC, LZ, GLZ (fresh dictionary, and
+           the same image again into the warm one) and LZ4 encoders: speed against the C reference
+           figures and a memory copy of the same bytes, size against the C reference streams.
+workloads  The scripted X workloads (xterm seq, yes, a 20 fps animation, idle) on Xspice, on an Xvfb
+           served by Saffron, and on TigerVNC's Xvnc when installed, each with a fresh server and its
+           real client (remote-viewer / xtigervncviewer) behind a byte-counting relay: wall time,
+           server->client bytes, server CPU. Needs the Debian peers (xserver-xspice, virt-viewer,
+           xvfb, xterm, imagemagick, x11-utils, fonts-dejavu-core) and a built CLI (tsc -b).
 
-  --json            one JSON object per line: {"codec","image","impl","mpps"}
-  --filter RE       only cases whose "codec/image/impl" matches RE (e.g. '^quic/', 'term|ui', '/saffron$')
-  --iterations N    timed decodes per case (default: enough for about 0.5 s per case, at least 5)
+  --json            one JSON object per line
+  --filter RE       only cases whose name matches RE: "codec/image/impl" (codecs), "codec/image"
+                    (encoders, e.g. 'glz-repeat/term'), "workload/config" (workloads, e.g. '^seq/')
+  --iterations N    timed calls per case (default: enough for about 0.5 s per case, at least 5)
+  --runs N          runs per workload and configuration, each on a fresh server (default 1); median shown
   --spice-html5 DIR where spice-html5's quic.js and lz.js are (default /usr/share/spice-html5)
 `;
 
+export const BENCH_TARGETS = ["codecs", "encoders", "workloads"] as const;
+export type BenchTarget = (typeof BENCH_TARGETS)[number];
+
 export interface BenchOptions {
+  target: BenchTarget;
   json: boolean;
   filter: RegExp | undefined;
   /** Timed iterations per case; undefined means time-based (about 0.5 s per case). */
   iterations: number | undefined;
   spiceHtml5Dir: string;
+  /** Runs per workload and configuration (workloads only). */
+  runs: number;
 }
 
 export const DEFAULT_SPICE_HTML5_DIR = "/usr/share/spice-html5";
 
 /** Parses the arguments after `bench`; returns "help" for --help. Throws UsageError. */
 export function parseBenchArgs(args: string[]): BenchOptions | "help" {
-  const opts: BenchOptions = { json: false, filter: undefined, iterations: undefined, spiceHtml5Dir: DEFAULT_SPICE_HTML5_DIR };
+  const opts: BenchOptions = { target: "codecs", json: false, filter: undefined, iterations: undefined, spiceHtml5Dir: DEFAULT_SPICE_HTML5_DIR, runs: 1 };
+  let runsGiven = false;
   let target: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -52,13 +71,13 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
         }
         break;
       }
-      case "--iterations": {
-        const v = value();
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--iterations must be a positive integer, not ${JSON.stringify(v)}`);
-        opts.iterations = n;
+      case "--iterations":
+        opts.iterations = positiveInteger(flag, value());
         break;
-      }
+      case "--runs":
+        opts.runs = positiveInteger(flag, value());
+        runsGiven = true;
+        break;
       case "--spice-html5":
         opts.spiceHtml5Dir = value();
         break;
@@ -69,6 +88,17 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     }
   }
   if (target === undefined) throw new UsageError(`missing what to benchmark\n\n${BENCH_USAGE}`);
-  if (target !== "codecs") throw new UsageError(`unknown benchmark ${JSON.stringify(target)} (only 'codecs')`);
+  if (!(BENCH_TARGETS as readonly string[]).includes(target)) {
+    throw new UsageError(`unknown benchmark ${JSON.stringify(target)} (one of ${BENCH_TARGETS.join(", ")})`);
+  }
+  opts.target = target as BenchTarget;
+  if (runsGiven && opts.target !== "workloads") throw new UsageError("--runs is for 'bench workloads' only");
+  if (opts.iterations !== undefined && opts.target === "workloads") throw new UsageError("--iterations is not for 'bench workloads' (use --runs)");
   return opts;
+}
+
+function positiveInteger(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not ${JSON.stringify(v)}`);
+  return n;
 }

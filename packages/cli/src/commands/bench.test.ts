@@ -60,4 +60,18 @@ describe("bench codecs", () => {
   it("rejects a filter that matches nothing", async () => {
     await expect(benchCommand(["codecs", "--filter", "^nothing$"])).rejects.toThrow(/no benchmark case matches/);
   });
+
+  it("bench encoders --json: every encoder on uitile, byte-identical to the C streams", async () => {
+    const out = captureStdout();
+    expect(await benchCommand(["encoders", "--json", "--filter", "uitile", "--iterations", "1"])).toBe(0);
+    const lines = out.text().trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.codec)).toEqual(["quic", "lz", "glz", "glz-repeat", "lz4"]);
+    for (const l of lines) {
+      expect(l.image).toBe("uitile_256x256");
+      expect(l.mpps).toBeGreaterThan(0);
+      expect(l.sizeVsRef).toBe(1);
+    }
+    expect(lines.filter((l) => l.codec !== "glz-repeat").every((l) => l.identical === true)).toBe(true);
+    expect(lines.find((l) => l.codec === "glz-repeat")).toMatchObject({ bytes: 310, refBytes: 310 });
+  });
 });

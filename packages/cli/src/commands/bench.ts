@@ -1,13 +1,28 @@
 import { BENCH_USAGE, parseBenchArgs } from "../bench/bench-args.js";
 import { runBench } from "../bench/run-bench.js";
 
-/** `saffron bench codecs [--json] [--filter RE] [--iterations N]` */
+/**
+ * `saffron bench codecs [--json] [--filter RE] [--iterations N]`
+ * `saffron bench encoders [--json] [--filter RE] [--iterations N]`
+ * `saffron bench workloads [--json] [--filter RE] [--runs N]`
+ */
 export async function benchCommand(args: string[]): Promise<number> {
   const opts = parseBenchArgs(args);
   if (opts === "help") {
     process.stdout.write(BENCH_USAGE);
     return 0;
   }
-  await runBench(opts, { write: (s) => process.stdout.write(s) });
-  return 0;
+  const io = { write: (s: string) => void process.stdout.write(s) };
+  switch (opts.target) {
+    case "codecs":
+      await runBench(opts, io);
+      return 0;
+    case "encoders":
+      await (await import("../bench/run-encoder-bench.js")).runEncoderBench(opts, io);
+      return 0;
+    case "workloads": {
+      const results = await (await import("../bench/run-workload-bench.js")).runWorkloadBench(opts, { ...io, log: (s) => void process.stderr.write(s) });
+      return results.some((r) => r.error) ? 1 : 0;
+    }
+  }
 }
