@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blitRows, cursorFromXFixes, premultipliedArgbToRgba } from "./pixels.js";
+import { blitRows, blitRowsChanged, cursorFromXFixes, premultipliedArgbToRgba } from "./pixels.js";
 
 describe("premultipliedArgbToRgba", () => {
   it("un-premultiplies and reorders B,G,R,A to R,G,B,A", () => {
@@ -40,5 +40,21 @@ describe("blitRows", () => {
     blitRows(dst, 8, 2, 2, 5, 5, 1, 1, new Uint8Array(4).fill(9), 4);
     blitRows(dst, 8, 2, 2, 0, 0, 2, 2, new Uint8Array(4).fill(9), 8);
     expect(dst.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("blitRowsChanged", () => {
+  it("copies the rect and returns the tight box of the pixels that changed", () => {
+    const w = 8, h = 6;
+    const fb = new Uint8Array(w * h * 4);
+    const src = new Uint8Array(4 * 4 * 4); // a 4x4 rect at (2,1), all zero = unchanged
+    expect(blitRowsChanged(fb, w * 4, w, h, 2, 1, 4, 4, src, 16)).toBeNull();
+    src[(2 * 4 + 1) * 4] = 9; // pixel (1,2) of the rect -> (3,3) on screen
+    src[(3 * 4 + 2) * 4 + 2] = 7; // pixel (2,3) -> (4,4)
+    expect(blitRowsChanged(fb, w * 4, w, h, 2, 1, 4, 4, src, 16)).toEqual({ x: 3, y: 3, width: 2, height: 2 });
+    expect(fb[(3 * w + 3) * 4]).toBe(9);
+    expect(fb[(4 * w + 4) * 4 + 2]).toBe(7);
+    // Same pixels again: nothing changed.
+    expect(blitRowsChanged(fb, w * 4, w, h, 2, 1, 4, 4, src, 16)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import type { Logger } from "@saffron/protocol";
 import type { XEvent } from "x11";
 import type { DamageRect, DisplaySource, Framebuffer, SourceListeners } from "../display-source.js";
 import { CaptureThrottle } from "./capture-throttle.js";
-import { blitRows, cursorFromXFixes } from "./pixels.js";
+import { blitRowsChanged, cursorFromXFixes } from "./pixels.js";
 import { X11Clipboard } from "./x11-clipboard.js";
 import { scancodeToXKeycode } from "./scancode-keymap.js";
 import { XConnection, XConnectionClosedError, XErrorCode, isXError } from "./x-connection.js";
@@ -205,21 +205,27 @@ export class X11DisplaySource implements DisplaySource {
     let rects = region.rectangles.length > maxRects ? [region.extents] : region.rectangles;
     rects = rects.map((r) => clip(r, this.fb.width, this.fb.height)).filter((r) => r.width > 0 && r.height > 0);
     if (rects.length === 0) return;
-    await this.fetchRects(rects);
-    this.listeners?.damage(rects.map(toDamage));
+    const changed = await this.fetchRects(rects);
+    if (changed.length > 0) this.listeners?.damage(changed.map(toDamage));
   }
 
-  /** GetImage for every rect (pipelined) into the framebuffer. */
-  private async fetchRects(rects: Rect[]): Promise<void> {
+  /**
+   * GetImage for every rect (pipelined) into the framebuffer; returns the parts whose pixels
+   * really changed (X also reports repaints of identical pixels).
+   */
+  private async fetchRects(rects: Rect[]): Promise<Rect[]> {
     const fb = this.fb;
     const client = this.conn.client;
+    const changed: Rect[] = [];
     await Promise.all(
       rects.map(async (r) => {
         const img = await this.conn.call<{ data: Buffer }>((cb) => client.GetImage(ZPIXMAP, this.root, r.x, r.y, r.width, r.height, 0xffffffff, cb));
         if (this.fb !== fb) return; // resized meanwhile; a full capture follows
-        blitRows(fb.data, fb.stride, fb.width, fb.height, r.x, r.y, r.width, r.height, img.data, r.width * 4);
+        const box = blitRowsChanged(fb.data, fb.stride, fb.width, fb.height, r.x, r.y, r.width, r.height, img.data, r.width * 4);
+        if (box) changed.push(box);
       }),
     );
+    return changed;
   }
 
   private onCaptureError(err: unknown): void {
