@@ -282,7 +282,11 @@ describe("gateway refusals", () => {
     expect(await upgradeStatus(`${gw.ws}/spice/nope`)).toBe(404);
     expect(await upgradeStatus(`${gw.ws}/spice/127.0.0.1:22?token=${good}`)).toBe(404);
     expect(await upgradeStatus(`${gw.ws}/other?token=${good}`)).toBe(404);
-    expect((await httpGet(`${gw.http}/spice/dummy`)).status).toBe(426);
+    // A plain GET answers what the upgrade would get (the web client tells a refused token so).
+    expect((await httpGet(`${gw.http}/spice/dummy?token=${good}`)).status).toBe(426);
+    expect((await httpGet(`${gw.http}/spice/dummy`)).status).toBe(401);
+    expect((await httpGet(`${gw.http}/spice/dummy?token=x${good}`)).body).toMatch(/^unauthorized \(\w+\)/);
+    expect((await httpGet(`${gw.http}/spice/nope?token=${good}`)).status).toBe(404);
   });
 
   it("static files stay inside the web client folder", async () => {

@@ -1,5 +1,6 @@
-// Builds the web client page into apps/web-client/dist/ (index.html + main.js): one esbuild
-// bundle of src/main.ts with @saffron/* taken from their TypeScript sources.
+// Builds the web client page into apps/web-client/dist/ (index.html + main.js + session-worker.js):
+// esbuild bundles of src/main.ts and of the console's session worker (@saffron/web's
+// session-worker.ts, loaded by main.js as ./session-worker.js), @saffron/* from their TypeScript sources.
 // Usage: node apps/web-client/build.mjs [--dev]   (--dev: no minification)
 import { build } from "esbuild";
 import { copyFile, mkdir, stat } from "node:fs/promises";
@@ -12,8 +13,11 @@ const dist = join(here, "dist");
 export async function buildWebClient({ minify = true } = {}) {
   await mkdir(dist, { recursive: true });
   const result = await build({
-    entryPoints: [join(here, "src/main.ts")],
-    outfile: join(dist, "main.js"),
+    entryPoints: {
+      main: join(here, "src/main.ts"),
+      "session-worker": join(here, "../../packages/web/src/session-worker.ts"),
+    },
+    outdir: dist,
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -27,10 +31,11 @@ export async function buildWebClient({ minify = true } = {}) {
   });
   await copyFile(join(here, "index.html"), join(dist, "index.html"));
   const size = (await stat(join(dist, "main.js"))).size;
-  return { dist, bytes: size, warnings: result.warnings.length };
+  const workerBytes = (await stat(join(dist, "session-worker.js"))).size;
+  return { dist, bytes: size, workerBytes, warnings: result.warnings.length };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { dist: out, bytes } = await buildWebClient({ minify: !process.argv.includes("--dev") });
-  console.log(`web client: ${out}/main.js ${(bytes / 1024).toFixed(1)} KiB`);
+  const { dist: out, bytes, workerBytes } = await buildWebClient({ minify: !process.argv.includes("--dev") });
+  console.log(`web client: ${out}/main.js ${(bytes / 1024).toFixed(1)} KiB, session-worker.js ${(workerBytes / 1024).toFixed(1)} KiB`);
 }

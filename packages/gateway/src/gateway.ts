@@ -106,10 +106,7 @@ export class Gateway {
       res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/plain" });
       return void res.end("ok\n");
     }
-    if (SPICE_PATH.test(url.pathname)) {
-      res.writeHead(426, { ...SECURITY_HEADERS, "content-type": "text/plain", upgrade: "websocket" });
-      return void res.end("this path takes a WebSocket upgrade\n");
-    }
+    if (SPICE_PATH.test(url.pathname)) return void (await this.answerPlainRequest(req, res, url));
     try {
       await serveStatic(this.config.staticDir, req, res, url.pathname);
     } catch (e) {
@@ -117,6 +114,34 @@ export class Gateway {
       if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
       res.end();
     }
+  }
+
+  /**
+   * A plain GET/HEAD on /spice/NAME answers what an upgrade with the same token would get:
+   * 404 (unknown target), 401 (token refused) or 426 (fine, but upgrade). Browsers cannot see
+   * the status of a refused WebSocket upgrade, so the web client asks this way to tell a
+   * refused token from an unreachable server. Not counted as auth failures (no upgrade).
+   */
+  private async answerPlainRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const text = (status: number, body: string, extra: Record<string, string> = {}) => {
+      res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...extra });
+      res.end(req.method === "HEAD" ? undefined : `${body}\n`);
+    };
+    let name = "";
+    try {
+      name = decodeURIComponent(SPICE_PATH.exec(url.pathname)![1]!);
+    } catch {
+      return text(404, "not found");
+    }
+    if (!this.config.targets.has(name)) return text(404, "unknown target");
+    if (this.config.auth !== "none") {
+      const check = await checkToken(this.config.auth.jwtSecret, tokenFromRequest(url, req.headers.authorization), name);
+      if (!check.ok) {
+        this.log.debug("gateway", "token check refused", { target: name, reason: check.reason });
+        return text(401, `unauthorized (${check.reason})`, { "www-authenticate": 'Bearer realm="saffron"' });
+      }
+    }
+    text(426, "this path takes a WebSocket upgrade", { upgrade: "websocket" });
   }
 
   private refuse(socket: Duplex, status: number, reason: string, extra: Record<string, string> = {}): void {

@@ -1,26 +1,29 @@
-import { bgraRectToRgba } from "./bgra.js";
-import { DirtyRects, type PixelRect } from "./dirty-rects.js";
 
 export type ScalingMode = "fit" | "none";
 
-/** What the view paints from: a B,G,R,X surface (the client core's Surface fits). */
-export interface PixelSource {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Uint8Array;
+/** A changed rect as RGBA bytes (alpha 255), what the session side sends. */
+export interface RgbaRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  rgba: ArrayBuffer;
 }
 
 /**
- * The remote desktop on a <canvas>: changed rects are collected and painted once per
- * animation frame with putImageData (BGRA → RGBA), and the canvas is scaled with CSS.
+ * The remote desktop on a <canvas>: batches of changed rects (already RGBA, converted by the
+ * session side) are painted once per animation frame with putImageData, and the canvas is
+ * scaled with CSS. `painted` is called after each paint (the console then asks for more).
  */
 export class CanvasView {
   readonly element: HTMLDivElement;
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
-  private source?: PixelSource;
-  private readonly dirty = new DirtyRects();
+  private hasSource = false;
+  private pending: RgbaRect[] = [];
   private frameRequest = 0;
+  /** Called after each paint. */
+  painted?: () => void;
   private scaling: ScalingMode;
   private readonly resizeObserver?: ResizeObserver;
   /** Animation frames that painted something, and the time spent painting. */
@@ -58,30 +61,29 @@ export class CanvasView {
   }
 
   get width(): number {
-    return this.source?.width ?? 0;
+    return this.hasSource ? this.canvas.width : 0;
   }
 
   get height(): number {
-    return this.source?.height ?? 0;
+    return this.hasSource ? this.canvas.height : 0;
   }
 
-  /** Shows a (new) surface; everything is repainted. Returns true when the size changed. */
-  setSource(source: PixelSource): boolean {
-    const resized = source.width !== this.canvas.width || source.height !== this.canvas.height || !this.source;
-    this.source = source;
+  /** A (new) desktop size; its pixels follow with draw(). Returns true when the size changed. */
+  setSize(width: number, height: number): boolean {
+    const resized = width !== this.canvas.width || height !== this.canvas.height || !this.hasSource;
+    this.hasSource = true;
     if (resized) {
-      this.canvas.width = source.width;
-      this.canvas.height = source.height;
+      this.pending = [];
+      this.canvas.width = width;
+      this.canvas.height = height;
       this.applyScaling();
     }
-    this.dirty.reset(source.width, source.height);
-    this.schedule();
     return resized;
   }
 
-  invalidate(rect: PixelRect): void {
-    if (!this.source) return;
-    this.dirty.add(rect);
+  /** Queues rects to paint at the next animation frame. */
+  draw(rects: RgbaRect[]): void {
+    for (const r of rects) this.pending.push(r);
     this.schedule();
   }
 
@@ -112,7 +114,7 @@ export class CanvasView {
 
   private applyScaling(): void {
     const w = this.canvas.width, h = this.canvas.height;
-    if (this.scaling === "none" || !this.source) {
+    if (this.scaling === "none" || !this.hasSource) {
       this.canvas.style.width = `${w}px`;
       this.canvas.style.height = `${h}px`;
       return;
@@ -126,7 +128,7 @@ export class CanvasView {
   }
 
   private schedule(): void {
-    if (this.frameRequest || this.dirty.empty) return;
+    if (this.frameRequest || this.pending.length === 0) return;
     this.frameRequest = requestAnimationFrame(() => {
       this.frameRequest = 0;
       this.paint();
@@ -135,17 +137,18 @@ export class CanvasView {
 
   /** Paints every pending rect now (normally called once per animation frame). */
   paint(): void {
-    const src = this.source;
-    if (!src || this.dirty.empty) return;
+    const rects = this.pending;
+    if (rects.length === 0) return;
+    this.pending = [];
     const t0 = performance.now();
-    for (const r of this.dirty.take()) {
-      const w = r.right - r.left, h = r.bottom - r.top;
-      const img = this.ctx.createImageData(w, h);
-      bgraRectToRgba(src.data, src.width, r, img.data);
-      this.ctx.putImageData(img, r.left, r.top);
+    const cw = this.canvas.width, ch = this.canvas.height;
+    for (const r of rects) {
+      if (r.w <= 0 || r.h <= 0 || r.x + r.w > cw || r.y + r.h > ch) continue; // from before a resize
+      this.ctx.putImageData(new ImageData(new Uint8ClampedArray(r.rgba), r.w, r.h), r.x, r.y);
     }
     this.frames++;
     this.paintMs += performance.now() - t0;
+    this.painted?.();
   }
 
   destroy(): void {

@@ -1,3 +1,7 @@
+import type { AgentStateDetail, ClipboardDetail, FileTransferDetail } from "./agent/agent-events.js";
+
+import type { AudioStats } from "./audio/audio-player.js";
+
 /** detail of 'connect'. */
 export interface ConnectDetail {
   /** Desktop size when known (0 until the server created the primary surface). */
@@ -42,6 +46,18 @@ export interface StatsDetail {
   decodeMs: number;
   /** Milliseconds spent copying pixels to the canvas in the last second. */
   paintMs: number;
+  /** Video stream frames decoded and drawn in the last second. */
+  videoFps: number;
+  /** Milliseconds spent decoding video frames in the last second (WebCodecs: until each picture came). */
+  videoDecodeMs: number;
+  /** Codec of the latest video stream: "mjpeg", "vp8", "h264", "vp9" (absent before any stream). */
+  codec?: string;
+  /** Last round-trip time to the server in ms (measured on mouse-motion ACKs, so once the mouse moved). */
+  rttMs?: number;
+  /** Where the session runs: "worker" or "page". */
+  placement: "worker" | "page";
+  /** Audio playback, once the server's PLAYBACK channel sent something: jitter-buffer fill and health. */
+  audio?: AudioStats;
 }
 
 export interface SpiceConsoleEventMap {
@@ -50,6 +66,12 @@ export interface SpiceConsoleEventMap {
   credentialsrequired: CustomEvent<CredentialsRequiredDetail>;
   resize: CustomEvent<ResizeDetail>;
   stats: CustomEvent<StatsDetail>;
+  /** The guest agent came or went (resize, clipboard, file transfer). */
+  agent: CustomEvent<AgentStateDetail>;
+  /** The guest copied text or an image. */
+  clipboard: CustomEvent<ClipboardDetail>;
+  /** Upload progress. */
+  filetransfer: CustomEvent<FileTransferDetail>;
 }
 
 /** Where the console is in its life. */

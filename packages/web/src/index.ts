@@ -1,4 +1,5 @@
-export { SpiceConsole, type CompressionName, type SpiceConsoleOptions } from "./spice-console.js";
+export { SpiceConsole, type CompressionName, type RemoteSessionInfo, type SpiceConsoleOptions } from "./spice-console.js";
+export type { SessionPlacement } from "./session-link.js";
 export type {
   ConsoleState,
   ConnectDetail,
@@ -9,3 +10,8 @@ export type {
   StatsDetail,
 } from "./events.js";
 export type { ScalingMode } from "./canvas-view.js";
+export { AudioPlayer, type AudioPlayerOptions, type AudioStats } from "./audio/audio-player.js";
+export { forwardPlayback, type AudioEvent } from "./audio/audio-events.js";
+export { webCodecsOpusDecoder } from "./audio/webcodecs-opus.js";
+export type { AgentStateDetail, ClipboardDetail, FileTransferDetail } from "./agent/agent-events.js";
+export { remoteSizeFor } from "./agent/console-agent.js";

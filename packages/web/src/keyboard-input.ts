@@ -1,4 +1,5 @@
-import { keyDownBytes, keyUpBytes, scancodeForCode, keyStrokeForChar, type InputsChannel } from "@saffron/client";
+import { keyDownBytes, keyUpBytes, scancodeForCode, keyStrokeForChar } from "@saffron/client";
+import type { InputSink } from "./remote-inputs.js";
 
 const SHIFT = 0x2a;
 
@@ -14,7 +15,7 @@ export class KeyboardInput {
 
   constructor(
     private readonly target: HTMLElement,
-    private readonly inputs: () => InputsChannel | undefined,
+    private readonly inputs: () => InputSink | undefined,
     private readonly enabled: () => boolean,
   ) {
     this.listen(target, "keydown", (e) => this.onKey(e as KeyboardEvent, true));

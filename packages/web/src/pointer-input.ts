@@ -1,4 +1,4 @@
-import type { InputsChannel } from "@saffron/client";
+import type { InputSink } from "./remote-inputs.js";
 import { inputs as inp, main } from "@saffron/protocol";
 import type { CanvasView } from "./canvas-view.js";
 import { WheelAccumulator } from "./wheel.js";
@@ -13,7 +13,7 @@ const BUTTONS: Record<number, number> = {
 };
 
 export interface PointerHooks {
-  inputs(): InputsChannel | undefined;
+  inputs(): InputSink | undefined;
   /** Current SPICE mouse mode (1 server, 2 client). */
   mouseMode(): number;
   enabled(): boolean;
@@ -67,13 +67,13 @@ export class PointerInput {
     return this.hooks.mouseMode() === main.MouseMode.Client;
   }
 
-  private channel(): InputsChannel | undefined {
+  private channel(): InputSink | undefined {
     if (!this.hooks.enabled()) return undefined;
     const ch = this.hooks.inputs();
     return ch && !ch.closed ? ch : undefined;
   }
 
-  private sendPosition(e: MouseEvent, ch: InputsChannel): void {
+  private sendPosition(e: MouseEvent, ch: InputSink): void {
     const p = this.view.toSurface(e.clientX, e.clientY);
     ch.position(p.x, p.y);
     this.hooks.moved(p.x, p.y);

@@ -1,12 +1,17 @@
-import { CursorChannel, DisplayChannel, SpiceSession, scancodeForCode, type Logger, type SpiceChannel } from "@saffron/client";
-import { browserInflate, createBrowserJpegDecoder, websocketTransportFactory } from "@saffron/client/browser";
-import { LinkErr, display as dsp, isSpiceError, main } from "@saffron/protocol";
+import { scancodeForCode, type Logger, type SpiceSession } from "@saffron/client";
+import { LinkErr, SpiceError, display as dsp, isSpiceError, main } from "@saffron/protocol";
+import { AudioPlayer } from "./audio/audio-player.js";
+import { isAgentFromSession } from "./agent/agent-messages.js";
+import { ConsoleAgent } from "./agent/console-agent.js";
 import { CanvasView, type ScalingMode } from "./canvas-view.js";
 import { CursorView } from "./cursor-view.js";
 import type { ConsoleState, CredentialsRequiredDetail, DisconnectDetail, SpiceConsoleEventMap, StatsDetail } from "./events.js";
+import type { AgentStateDetail } from "./agent/agent-events.js";
 import { KeyboardInput } from "./keyboard-input.js";
-import { TransportMeter } from "./metered-transports.js";
 import { PointerInput } from "./pointer-input.js";
+import { RemoteInputs } from "./remote-inputs.js";
+import { SessionLink, type SessionPlacement } from "./session-link.js";
+import type { FromSession, SessionCounters, WireError } from "./worker-protocol.js";
 
 export interface SpiceConsoleOptions {
   /** The SPICE password. Leave out to be asked ('credentialsrequired') when the server wants one. */
@@ -24,8 +29,49 @@ export interface SpiceConsoleOptions {
   reconnect?: boolean;
   /** WebSocket subprotocols (default ["binary"], what spice-server and websockify expect). */
   protocols?: string[];
-  /** Client-core log (default: silent). */
+  /** Client-core log (default: silent). From a worker, records are forwarded to it. */
   log?: Logger;
+  /**
+   * Where the session runs. Default: a dedicated module Worker loading `session-worker.js`
+   * from next to this module (bundle that file too; pass its URL when it lives elsewhere).
+   * `false`: on the page's thread. If the worker cannot start, the page's thread is used.
+   */
+  worker?: boolean | string | URL;
+  /** Decode video streams with WebCodecs (VP8, VP9, H.264; MJPEG with ImageDecoder) when the browser can. Default true. */
+  webCodecs?: boolean;
+  /** GLZ window announced to the server, in pixels (default from the server's RAM hint; 0 = none, as spice-html5). */
+  glzWindowSize?: number;
+  /**
+   * Play the server's audio (PLAYBACK channel) through WebAudio. Default true. Opus is offered
+   * to the server when WebCodecs decodes it here, else the server sends RAW PCM.
+   */
+  audio?: boolean;
+  /** Start with the audio muted (see `muted`). Default false. */
+  muted?: boolean;
+  /**
+   * Resize the guest desktop to the container (in device pixels, so HiDPI screens get a sharp
+   * picture) through the guest agent, whenever the container's size changes. Default false.
+   */
+  resizeRemote?: boolean;
+  /** Share the clipboard with the guest through navigator.clipboard when the browser allows it. Default true. */
+  clipboard?: boolean;
+}
+
+/**
+ * What `spiceSession` gives while the session runs in a worker: a copy of the session's
+ * statistics, refreshed twice a second.
+ */
+export interface RemoteSessionInfo {
+  readonly remote: true;
+  /** Last round-trip time in ms (inputs channel motion ACKs), once the mouse moved. */
+  readonly rtt?: number;
+  readonly displays: readonly {
+    readonly images: { readonly stats: SessionCounters["images"] };
+    readonly drawCounts: Record<string, number>;
+    /** Display messages handled so far (the serial of the last one). */
+    readonly handledSerial: number;
+    readonly streams: { readonly framesDecoded: number; readonly framesDropped: number; readonly decodeMs: number; readonly codec?: string };
+  }[];
 }
 
 /** Image compression names, as spice-server's and spice-gtk's options spell them. */
@@ -67,14 +113,23 @@ export class SpiceConsole extends EventTarget {
   private readonly cursor: CursorView;
   private readonly keyboard: KeyboardInput;
   private readonly pointer: PointerInput;
-  private session?: SpiceSession;
-  private meter?: TransportMeter;
+  private readonly link: SessionLink;
+  private readonly agent: ConsoleAgent;
+  private readonly inputs: RemoteInputs;
+  /** Generation of the current session (0: none yet); messages of older ones are ignored. */
+  private gen = 0;
+  private active = false;
+  private mouseMode: number = main.MouseMode.Client;
+  private counters?: SessionCounters;
   private stateValue: ConsoleState = "connecting";
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private statsTimer?: ReturnType<typeof setInterval>;
   private backoffMs = 1000;
   private destroyed = false;
-  private lastStats = { frames: 0, bytes: 0, displayMs: 0, paintMs: 0 };
+  private lastStats = { frames: 0, bytes: 0, displayMs: 0, paintMs: 0, videoFrames: 0, videoDecodeMs: 0 };
+  private readonly audio?: AudioPlayer;
+  /** The server offered audio and it plays here (for 'stats'). */
+  private audioActive = false;
 
   constructor(container: HTMLElement, url: string, options: SpiceConsoleOptions = {}) {
     super();
@@ -83,16 +138,41 @@ export class SpiceConsole extends EventTarget {
     this.compression = compressionValue(options.preferredCompression);
     this.password = options.password;
     this.view = new CanvasView(container, options.scaling ?? "fit");
+    this.agent = new ConsoleAgent(
+      {
+        container,
+        dropTarget: this.view.element,
+        canvas: this.view.canvas,
+        post: (m) => this.active && this.stateValue === "connected" && (this.link.post({ ...m, gen: this.gen } as Parameters<SessionLink["post"]>[0]), true),
+        desktop: () => ({ width: this.view.width, height: this.view.height }),
+        connected: () => this.stateValue === "connected",
+        interactive: () => this.stateValue === "connected" && !this.options.viewOnly,
+        emit: (type: "clipboard" | "filetransfer" | "agent", detail: unknown) => this.dispatchEvent(new CustomEvent(type, { detail })),
+      },
+      { resizeRemote: !!options.resizeRemote, clipboard: options.clipboard !== false },
+    );
     this.cursor = new CursorView(this.view);
+    const workerUrl = options.worker === false ? undefined : typeof options.worker === "string" || options.worker instanceof URL ? options.worker : defaultWorkerUrl();
+    this.link = new SessionLink(workerUrl, (m) => this.onSessionMessage(m), (reason) => this.options.log?.warn("console", `${reason}; the session runs on the page`));
+    this.inputs = new RemoteInputs((op) => this.active && this.link.post({ t: "input", gen: this.gen, ...op }));
+    this.view.painted = () => this.active && this.link.post({ t: "pull", gen: this.gen });
     const inputsEnabled = () => !this.options.viewOnly && this.stateValue === "connected";
-    this.keyboard = new KeyboardInput(this.view.canvas, () => this.session?.inputs, inputsEnabled);
+    this.keyboard = new KeyboardInput(this.view.canvas, () => (this.active ? this.inputs : undefined), inputsEnabled);
     this.pointer = new PointerInput(this.view, {
-      inputs: () => this.session?.inputs,
-      mouseMode: () => this.session?.main?.mouseMode ?? main.MouseMode.Client,
+      inputs: () => (this.active ? this.inputs : undefined),
+      mouseMode: () => this.mouseMode,
       enabled: inputsEnabled,
       moved: (x, y) => this.cursor.moveTo(x, y),
       lockChanged: () => {},
     });
+    if (options.audio !== false && AudioPlayer.supported) {
+      this.audio = new AudioPlayer();
+      this.audio.muted = !!options.muted;
+      // Browsers may keep an AudioContext suspended until the user interacts with the page.
+      const resume = () => this.audio?.resume();
+      container.addEventListener("pointerdown", resume);
+      container.addEventListener("keydown", resume);
+    }
     // Start on the next task, so listeners added right after `new` see every event.
     setTimeout(() => void this.start(), 0);
   }
@@ -137,9 +217,96 @@ export class SpiceConsole extends EventTarget {
     this.cursor.refresh();
   }
 
-  /** The client-core session while connected (for advanced use: channels, statistics). */
-  get spiceSession(): SpiceSession | undefined {
-    return this.session;
+  /**
+   * The session while connected, for advanced use. On the page's thread (`worker: false`) the
+   * client-core SpiceSession itself; in a worker a RemoteSessionInfo (statistics only).
+   */
+  get spiceSession(): SpiceSession | RemoteSessionInfo | undefined {
+    if (!this.active) return undefined;
+    const inline = this.link.inline;
+    if (inline) return inline.session;
+    const c = this.counters;
+    if (!c) return { remote: true, displays: [] };
+    return {
+      remote: true,
+      rtt: c.rtt,
+      displays: [
+        {
+          images: { stats: c.images },
+          drawCounts: c.drawCounts,
+          handledSerial: c.handledSerial,
+          streams: { framesDecoded: c.videoFrames, framesDropped: c.videoDropped, decodeMs: c.videoDecodeMs, codec: c.codec },
+        },
+      ],
+    };
+  }
+
+  /** Follow the container's size with the guest's resolution (needs the guest agent). */
+  get resizeRemote(): boolean {
+    return this.agent.resizeRemote;
+  }
+
+  set resizeRemote(v: boolean) {
+    this.agent.resizeRemote = v;
+  }
+
+  /** The guest agent's state: what works (resize, clipboard, file transfer). */
+  get agentState(): AgentStateDetail {
+    return { ...this.agent.state };
+  }
+
+  /**
+   * Gives the guest this text as its clipboard (paste it there). Returns false when the guest
+   * has no clipboard agent (then `typeText` is the way).
+   */
+  clipboardPasteFrom(text: string): boolean {
+    return this.agent.clipboardPasteFrom(text);
+  }
+
+  /**
+   * Uploads a file to the guest (spice-vdagent saves it in its file-transfer directory), as a
+   * drop on the console does. Returns the transfer id that 'filetransfer' events carry.
+   */
+  sendFile(file: Blob, name?: string): number {
+    return this.agent.sendFile(file, name);
+  }
+
+  /** Stops an upload. */
+  cancelFile(id: number): void {
+    this.agent.cancelFile(id);
+  }
+
+  /** Where the session runs: "worker" or "page". */
+  get placement(): SessionPlacement {
+    return this.link.placement;
+  }
+
+  /** Local mute of the server's audio (the server's own MUTE applies too). */
+  get muted(): boolean {
+    return this.audio?.muted ?? true;
+  }
+
+  set muted(m: boolean) {
+    if (!this.audio) return;
+    this.audio.muted = m;
+    if (!m) this.audio.resume();
+  }
+
+  /** Local audio volume, 0..1. */
+  get volume(): number {
+    return this.audio?.volume ?? 0;
+  }
+
+  set volume(v: number) {
+    if (this.audio) this.audio.volume = v;
+  }
+
+  /**
+   * An AnalyserNode tapping the audio output (after volume and mute), for level meters and
+   * tests; undefined without audio or before the first audio stream started.
+   */
+  audioAnalyser(): AnalyserNode | undefined {
+    return this.audio?.analyser();
   }
 
   /** Answers 'credentialsrequired': tries again with this password. */
@@ -159,8 +326,11 @@ export class SpiceConsole extends EventTarget {
     clearTimeout(this.reconnectTimer);
     const wasActive = this.stateValue !== "disconnected";
     this.teardownSession();
+    this.audio?.close();
     this.keyboard.destroy();
     this.pointer.destroy();
+    this.agent.destroy();
+    this.link.destroy();
     this.stateValue = "disconnected";
     if (wasActive) this.emit("disconnect", { clean: true });
   }
@@ -200,91 +370,113 @@ export class SpiceConsole extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  private async start(): Promise<void> {
+  private start(): void {
     if (this.destroyed) return;
     this.teardownSession();
     this.stateValue = this.stateValue === "reconnecting" ? "reconnecting" : "connecting";
-    const meter = new TransportMeter();
-    const session = new SpiceSession({
-      transports: meter.wrap(websocketTransportFactory(this.url, this.options.protocols ?? ["binary"])),
+    const gen = ++this.gen;
+    this.active = true;
+    this.counters = undefined;
+    this.audioActive = false;
+    this.mouseMode = main.MouseMode.Client;
+    this.link.post({
+      t: "start",
+      gen,
+      url: this.url,
       password: this.password ?? "",
-      jpeg: createBrowserJpegDecoder(),
-      inflate: browserInflate,
+      protocols: this.options.protocols ?? ["binary"],
       preferredCompression: this.compression,
-      log: this.options.log,
+      webCodecs: this.options.webCodecs !== false,
+      glzWindowSize: this.options.glzWindowSize,
+      log: !!this.options.log,
+      audio: !!this.audio,
     });
-    this.session = session;
-    this.meter = meter;
-    session.on("channel", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
-    try {
-      await session.connect();
-    } catch (e) {
-      if (this.session !== session) return;
-      this.fail(asError(e));
-      return;
-    }
-    if (this.session !== session) {
-      session.close();
-      return;
-    }
-    session.on("closed", (e?: Error) => {
-      if (this.session === session) this.fail(e ?? new Error("the server closed the session"));
-    });
-    if (session.closed) return this.fail(session.errors[0]?.error ?? new Error("the server closed the session"));
-    // Channels that linked before `channel` listeners ran are picked up here.
-    for (const ch of session.channels) this.attach(session, ch);
-    const m = session.main!;
-    this.cursor.setServerMode(m.mouseMode === main.MouseMode.Server);
-    m.on("mouse-mode", (mode: number) => {
-      const server = mode === main.MouseMode.Server;
-      if (!server) this.pointer.unlock();
-      this.cursor.setServerMode(server);
-    });
-    this.stateValue = "connected";
-    this.backoffMs = 1000;
-    this.startStats(meter);
-    this.emit("connect", { width: this.view.width, height: this.view.height, serverName: m.serverName });
+    this.link.post({ t: "pull", gen });
   }
 
-  private readonly attached = new WeakSet<object>();
-
-  private attach(session: SpiceSession, ch: SpiceChannel<any, any, any>): void {
-    if (this.session !== session || this.attached.has(ch)) return;
-    this.attached.add(ch);
-    if (ch instanceof DisplayChannel && ch === session.displays[0]) {
-      ch.on("surface-create", (_id: number, s, primary: boolean) => primary && this.showSurface(s));
-      ch.on("invalidate", (id: number, rect) => id === ch.primaryId && this.view.invalidate(rect));
-      if (ch.primary) this.showSurface(ch.primary);
-    } else if (ch instanceof CursorChannel) {
-      ch.on("shape", (shape) => this.cursor.setShape(shape));
-      ch.on("visible", (v: boolean) => this.cursor.setVisible(v));
-      ch.on("move", (x: number, y: number) => this.cursor.moveTo(x, y));
-      this.cursor.setShape(ch.shape);
-      this.cursor.setVisible(ch.visible || ch.shape !== null);
-      this.cursor.moveTo(ch.x, ch.y);
-    }
-  }
-
-  private showSurface(s: { width: number; height: number; data: Uint8Array }): void {
-    if (this.view.setSource(s)) {
-      this.cursor.refresh();
-      this.emit("resize", { width: s.width, height: s.height });
+  private onSessionMessage(m: FromSession): void {
+    if (m.t === "hello" || m.gen !== this.gen || !this.active) return;
+    if (isAgentFromSession(m)) return this.agent.onSessionMessage(m);
+    switch (m.t) {
+      case "connected": {
+        this.mouseMode = m.mouseMode;
+        this.cursor.setServerMode(m.mouseMode === main.MouseMode.Server);
+        this.stateValue = "connected";
+        this.backoffMs = 1000;
+        this.startStats();
+        this.emit("connect", { width: this.view.width, height: this.view.height, serverName: m.serverName });
+        return;
+      }
+      case "failed":
+        this.fail(toError(m.error));
+        return;
+      case "surface":
+        if (this.view.setSize(m.width, m.height)) {
+          this.cursor.refresh();
+          this.emit("resize", { width: m.width, height: m.height });
+        }
+        return;
+      case "pixels":
+        this.view.draw(m.rects);
+        return;
+      case "cursor":
+        if (m.shape !== undefined) this.cursor.setShape(m.shape);
+        if (m.visible !== undefined) this.cursor.setVisible(m.visible);
+        if (m.x !== undefined && m.y !== undefined) this.cursor.moveTo(m.x, m.y);
+        return;
+      case "mouse-mode": {
+        const server = m.mode === main.MouseMode.Server;
+        this.mouseMode = m.mode;
+        if (!server) this.pointer.unlock();
+        this.cursor.setServerMode(server);
+        return;
+      }
+      case "counters":
+        this.counters = m.counters;
+        return;
+      case "audio":
+        this.audioActive = true;
+        this.audio?.handle(m.ev);
+        return;
+      case "log":
+        this.options.log?.[m.level](m.scope, m.message, m.fields);
+        return;
     }
   }
 
-  private startStats(meter: TransportMeter): void {
+  private snapshot() {
+    const c = this.counters;
+    return {
+      frames: this.view.frames,
+      bytes: c?.bytesReceived ?? 0,
+      displayMs: c?.displayMs ?? 0,
+      paintMs: this.view.paintMs,
+      videoFrames: c?.videoFrames ?? 0,
+      videoDecodeMs: c?.videoDecodeMs ?? 0,
+    };
+  }
+
+  private startStats(): void {
     clearInterval(this.statsTimer);
-    this.lastStats = { frames: this.view.frames, bytes: meter.bytesReceived, displayMs: meter.displayMs, paintMs: this.view.paintMs };
+    this.lastStats = this.snapshot();
     this.statsTimer = setInterval(() => {
-      const now = { frames: this.view.frames, bytes: meter.bytesReceived, displayMs: meter.displayMs, paintMs: this.view.paintMs };
+      const now = this.snapshot();
       const last = this.lastStats;
       this.lastStats = now;
+      const c = this.counters;
+      const round = (ms: number) => Math.round(ms * 10) / 10;
       const detail: StatsDetail = {
         fps: now.frames - last.frames,
         bytes: now.bytes - last.bytes,
         totalBytes: now.bytes,
-        decodeMs: Math.round((now.displayMs - last.displayMs) * 10) / 10,
-        paintMs: Math.round((now.paintMs - last.paintMs) * 10) / 10,
+        decodeMs: round(now.displayMs - last.displayMs),
+        paintMs: round(now.paintMs - last.paintMs),
+        videoFps: now.videoFrames - last.videoFrames,
+        videoDecodeMs: round(now.videoDecodeMs - last.videoDecodeMs),
+        ...(c?.codec ? { codec: c.codec } : {}),
+        ...(c?.rtt !== undefined ? { rttMs: c.rtt } : {}),
+        placement: this.link.placement,
+        ...(this.audio && this.audioActive ? { audio: this.audio.stats } : {}),
       };
       this.emit("stats", detail);
     }, 1000);
@@ -293,15 +485,14 @@ export class SpiceConsole extends EventTarget {
   private teardownSession(): void {
     clearInterval(this.statsTimer);
     this.statsTimer = undefined;
-    const s = this.session;
-    this.session = undefined;
-    this.meter = undefined;
-    if (s) {
+    if (this.active) {
       this.keyboard.releaseAll();
       this.pointer.releaseAll();
       this.pointer.unlock();
-      s.close();
+      this.link.post({ t: "stop", gen: this.gen });
+      this.agent.sessionEnded();
     }
+    this.active = false;
   }
 
   private fail(error: Error): void {
@@ -350,8 +541,21 @@ function scancodeFor(code: string): number {
   return sc;
 }
 
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
+/** The session module worker, next to this module (bundlers: emit session-worker.js beside it). */
+function defaultWorkerUrl(): URL | undefined {
+  try {
+    return new URL("./session-worker.js", import.meta.url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error from the session side, a SpiceError again when it was one. */
+function toError(e: WireError): Error {
+  if (e.code && /^ERR_/.test(e.code)) return new SpiceError(e.code as SpiceError["code"], e.message, e.linkError !== undefined ? { linkError: e.linkError } : {});
+  const err = new Error(e.message);
+  if (e.name) err.name = e.name;
+  return err;
 }
 
 /** Makes the one environment failure users meet understandable. */

@@ -11,3 +11,4 @@ export {
 } from "./websocket-transport.js";
 export { browserInflate } from "./inflate.js";
 export { createJpegJsDecoder as createBrowserJpegDecoder, createJpegJsDecoder, type JpegJsDecoderOptions } from "../decoders/jpeg-js-decoder.js";
+export { createWebCodecsVideoFactory, isKeyFrame, codecString, type WebCodecsVideoOptions } from "./webcodecs-video.js";

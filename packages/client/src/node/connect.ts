@@ -3,6 +3,7 @@ import { SpiceError } from "@saffron/protocol";
 import { SpiceSession, type SessionOptions } from "../session/session.js";
 import { parseSpiceUri, type SpiceTarget } from "../session/spice-uri.js";
 import { createNodeJpegDecoder } from "./jpeg-decoder.js";
+import { createNodeOpusDecoder } from "./opus-decoder.js";
 import { tcpTransportFactory } from "./tcp-transport.js";
 import { websocketTransportFactory, type WebSocketTransportOptions } from "./ws-transport.js";
 import type { ConnectionOptions } from "node:tls";
@@ -21,12 +22,18 @@ export function nodeInflate(deflated: Uint8Array, expectedSize: number): Uint8Ar
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
+/** With `audio`, Node sessions decode Opus (opusscript) unless told otherwise. */
+function withAudioDefaults<T extends Partial<SessionOptions>>(o: T): T {
+  return o.audio && o.opusDecoder === undefined ? { ...o, opusDecoder: createNodeOpusDecoder() } : o;
+}
+
 /**
  * Creates a session and connects it: a spice:// or spices:// URI (or parsed target) with Node
  * TCP/TLS transports, or a ws:// or wss:// URL with one WebSocket per channel to that URL
  * (a Saffron gateway's /spice/NAME?token=…, or a SPICE server's WebSocket port).
  */
-export async function connectSpice(target: string | SpiceTarget, options: NodeConnectOptions = {}): Promise<SpiceSession> {
+export async function connectSpice(target: string | SpiceTarget, connectOptions: NodeConnectOptions = {}): Promise<SpiceSession> {
+  const options = withAudioDefaults(connectOptions);
   if (typeof target === "string" && /^wss?:\/\//i.test(target.trim())) {
     const { tls, connectTimeoutMs, headers, ...rest } = options;
     return connectSession(

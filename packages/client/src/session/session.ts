@@ -4,8 +4,13 @@ import { asSpiceError, type ChannelContext, type SpiceChannel } from "../channel
 import { CursorChannel } from "../channels/cursor/cursor-channel.js";
 import { DEFAULT_IMAGE_CACHE_PIXELS, DisplayChannel, glzWindowFromRamHint } from "../channels/display/display-channel.js";
 import type { Inflate } from "../channels/display/image-resolver.js";
+import type { VideoDecoderFactory } from "../channels/display/video-decoder.js";
 import { InputsChannel } from "../channels/inputs/inputs-channel.js";
+import { AgentClient, type AgentClientOptions } from "../channels/main/agent-client.js";
 import { MainChannel, type ChannelListEntry } from "../channels/main/main-channel.js";
+import type { OpusDecoderFactory } from "../channels/playback/opus-decoder.js";
+import { PlaybackChannel } from "../channels/playback/playback-channel.js";
+import { RecordChannel } from "../channels/record/record-channel.js";
 import type { Surface } from "../surfaces/index.js";
 import type { TransportFactory } from "../transport/transport.js";
 import { Emitter } from "@saffron/protocol";
@@ -23,16 +28,38 @@ export interface SessionOptions {
   jpeg: SyncJpegDecoder;
   /** zlib inflate for ZLIB_GLZ images. */
   inflate: Inflate;
+  /**
+   * Asynchronous video decoders (browsers: `createWebCodecsVideoFactory`). Their codecs
+   * (VP8, VP9, H.264) are advertised to the server; without a factory only MJPEG is.
+   */
+  video?: VideoDecoderFactory;
+  /**
+   * GLZ dictionary window announced in DISPLAY_INIT, in pixels. Default: from MAIN_INIT's
+   * ram_hint, as spice-gtk. 0 announces no window (as spice-html5 does).
+   */
+  glzWindowSize?: number;
   /** ImageCompression value sent as PREFERRED_COMPRESSION when the server supports it. */
   preferredCompression?: number;
-  /** Channel types to open besides main. Default: display, inputs, cursor. */
+  /**
+   * Channel types to open besides main. Default: display, inputs, cursor (plus playback with
+   * `audio`). Include 5 for PLAYBACK, 6 for RECORD (the microphone; never opened by default).
+   */
   channelTypes?: number[];
+  /** Open the PLAYBACK channel when the server offers one. Default false. */
+  audio?: boolean;
+  /** Opus decoder for PLAYBACK; without one the server is not offered Opus and sends RAW. */
+  opusDecoder?: OpusDecoderFactory;
   /** Ask for CLIENT mouse mode when offered. Default true. */
   clientMouseMode?: boolean;
   /** Image cache announced to the server, in pixels. */
   imageCacheSize?: number;
   /** How long to wait for each stage of the connection (ms). Default 15 s. */
   timeoutMs?: number;
+  /**
+   * The vdagent client (`session.agent`): options, or false to leave the agent stream alone
+   * (nothing is announced; MAIN's 'agent-data' events are still there). Default on.
+   */
+  agent?: AgentClientOptions | false;
 }
 
 export interface SessionEvents {
@@ -56,9 +83,13 @@ const DEFAULT_TYPES = [ChannelType.Display, ChannelType.Inputs, ChannelType.Curs
 export class SpiceSession extends Emitter<SessionEvents> {
   readonly log: Logger;
   main?: MainChannel;
+  /** The guest agent (clipboard, monitors config, file transfer); 'connected' once it is there. */
+  readonly agent: AgentClient;
   readonly displays: DisplayChannel[] = [];
   inputs?: InputsChannel;
   cursor?: CursorChannel;
+  playback?: PlaybackChannel;
+  record?: RecordChannel;
   readonly channels: SpiceChannel<any, any, any>[] = [];
   /** Channels the server offered (CHANNELS_LIST). */
   available: ChannelListEntry[] = [];
@@ -74,6 +105,7 @@ export class SpiceSession extends Emitter<SessionEvents> {
     super();
     this.log = options.log ?? silentLogger;
     this.images = new ImageCache(2 * (options.imageCacheSize ?? DEFAULT_IMAGE_CACHE_PIXELS));
+    this.agent = new AgentClient({ log: this.log, ...(options.agent || {}) });
   }
 
   private context(connectionId: number): ChannelContext {
@@ -87,6 +119,11 @@ export class SpiceSession extends Emitter<SessionEvents> {
     };
   }
 
+  /** Last measured round-trip time in ms (the inputs channel's motion ACKs), undefined before one. */
+  get rtt(): number | undefined {
+    return this.inputs?.rtt;
+  }
+
   /** The primary surface of the first display channel: the desktop. */
   get primary(): Surface | undefined {
     for (const d of this.displays) if (d.primary) return d.primary;
@@ -98,6 +135,7 @@ export class SpiceSession extends Emitter<SessionEvents> {
     const timeoutMs = this.options.timeoutMs ?? 15_000;
     const main = new MainChannel(this.context(0), { clientMouseMode: this.options.clientMouseMode });
     this.main = main;
+    if (this.options.agent !== false) this.agent.attach(main);
     const listed = new Promise<ChannelListEntry[]>((resolve, reject) => {
       main.once("channels-list", resolve);
       main.once("closed", (e?: SpiceError) => reject(e ?? new SpiceError("ERR_SPICE_CLOSED", "main channel closed before the channel list")));
@@ -113,7 +151,8 @@ export class SpiceSession extends Emitter<SessionEvents> {
     this.available = list;
     const init = main.init!;
     this.glz = new GlzDictionary(glzWindowFromRamHint(init.ramHint));
-    const wanted = this.options.channelTypes ?? DEFAULT_TYPES;
+    const wanted = [...(this.options.channelTypes ?? DEFAULT_TYPES)];
+    if (this.options.audio && !wanted.includes(ChannelType.Playback)) wanted.push(ChannelType.Playback);
     const opened: Promise<void>[] = [];
     for (const entry of list) {
       if (!wanted.includes(entry.type)) continue;
@@ -142,8 +181,9 @@ export class SpiceSession extends Emitter<SessionEvents> {
           glz: this.glz!,
           jpeg: this.options.jpeg,
           inflate: this.options.inflate,
+          video: this.options.video,
           imageCacheSize: this.options.imageCacheSize ?? DEFAULT_IMAGE_CACHE_PIXELS,
-          glzWindowSize: this.glz!.windowPixels,
+          glzWindowSize: this.options.glzWindowSize ?? this.glz!.windowPixels,
           preferredCompression: this.options.preferredCompression,
           waitFor: (w) => this.waitFor(w),
         });
@@ -155,6 +195,16 @@ export class SpiceSession extends Emitter<SessionEvents> {
         return (this.inputs = new InputsChannel(ctx, entry.id));
       case ChannelType.Cursor:
         return (this.cursor = new CursorChannel(ctx, entry.id));
+      case ChannelType.Playback: {
+        const p = new PlaybackChannel(ctx, entry.id, { opus: this.options.opusDecoder });
+        this.playback ??= p;
+        return p;
+      }
+      case ChannelType.Record: {
+        const r = new RecordChannel(ctx, entry.id);
+        this.record ??= r;
+        return r;
+      }
       default:
         this.log.info("session", "channel type not supported by this client; not opened", { type: entry.type, id: entry.id });
         return undefined;
@@ -193,6 +243,7 @@ export class SpiceSession extends Emitter<SessionEvents> {
     if (this.closedFlag) return;
     this.closedFlag = true;
     for (const c of this.channels) c.close();
+    this.agent.detach();
     this.main?.close();
   }
 

@@ -15,6 +15,7 @@
  * - ERR_SPICE_CLOSED         the transport closed while a message was expected
  * - ERR_SPICE_TIMEOUT        the peer did not answer in time
  * - ERR_SPICE_TLS            TLS negotiation failed
+ * - ERR_SPICE_AGENT          the vdagent refused or failed a request (file transfer, clipboard)
  * - ERR_QUIC_CORRUPT, ERR_LZ_CORRUPT, ERR_GLZ_CORRUPT, ERR_LZ4_CORRUPT, ERR_JPEG_CORRUPT,
  *   ERR_ZLIB_CORRUPT, ERR_IMAGE_CORRUPT: a compressed image is not decodable
  * - ERR_GLZ_MISSING_IMAGE    a GLZ image refers to a dictionary image we no longer hold
@@ -33,6 +34,7 @@ export type SpiceErrorCode =
   | "ERR_SPICE_CLOSED"
   | "ERR_SPICE_TIMEOUT"
   | "ERR_SPICE_TLS"
+  | "ERR_SPICE_AGENT"
   | "ERR_QUIC_CORRUPT"
   | "ERR_LZ_CORRUPT"
   | "ERR_GLZ_CORRUPT"

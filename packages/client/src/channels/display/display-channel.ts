@@ -8,6 +8,7 @@ type DisplayClientDefs = typeof dsp.displayClient.defs;
 import { brush, clip, mask, rect } from "./draw-mapping.js";
 import { ImageResolver, type Inflate } from "./image-resolver.js";
 import { StreamPlayer } from "./stream-player.js";
+import type { VideoDecoderFactory } from "./video-decoder.js";
 import type { ImageCache } from "../../session/image-cache.js";
 
 export interface DisplayEvents extends ChannelEvents {
@@ -28,6 +29,8 @@ export interface DisplayShared {
   glz: GlzDictionary;
   jpeg: SyncJpegDecoder;
   inflate: Inflate;
+  /** Asynchronous video decoders (browsers: WebCodecs); their codecs are advertised. */
+  video?: VideoDecoderFactory;
   /** Pixels announced in DISPLAY_INIT. */
   imageCacheSize: number;
   glzWindowSize: number;
@@ -75,6 +78,7 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     });
     this.streams = new StreamPlayer({
       jpeg: shared.jpeg,
+      video: shared.video,
       surface: (sid) => this.surfaces.get(sid),
       invalidate: (sid, area) => this.emit("invalidate", sid, area),
       report: (r) => this.send("StreamReport", r),
@@ -90,7 +94,15 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
 
   protected override channelCaps(): Caps {
     const C = dsp.DisplayCaps;
-    return Caps.of(C.SizedStream, C.MonitorsConfig, C.Composite, C.A8Surface, C.StreamReport, C.Lz4Compression, C.PrefCompression, C.MultiCodec, C.CodecMjpeg);
+    const caps = Caps.of(C.SizedStream, C.MonitorsConfig, C.Composite, C.A8Surface, C.StreamReport, C.Lz4Compression, C.PrefCompression, C.MultiCodec, C.CodecMjpeg);
+    const codecs = this.shared.video?.codecs ?? [];
+    const bits: [number, number][] = [
+      [dsp.VideoCodecType.Vp8, C.CodecVp8],
+      [dsp.VideoCodecType.H264, C.CodecH264],
+      [dsp.VideoCodecType.Vp9, C.CodecVp9],
+    ];
+    for (const [codec, bit] of bits) if (codecs.includes(codec)) caps.set(bit);
+    return caps;
   }
 
   protected override onReady(): void {

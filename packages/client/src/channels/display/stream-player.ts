@@ -4,6 +4,8 @@ import type { Rect, Surface } from "../../surfaces/index.js";
 import type { Logger } from "@saffron/protocol";
 import { clip as mapClip, rect } from "./draw-mapping.js";
 import { JpegTableCarrier } from "./jpeg-tables.js";
+import type { StreamDecoder, VideoDecoderFactory } from "./video-decoder.js";
+import type { DecodedImage } from "@saffron/codecs";
 
 interface Stream {
   id: number;
@@ -18,11 +20,15 @@ interface Stream {
   drops: number;
   /** MJPEG frames after the first omit the Huffman tables (see jpeg-tables.ts). */
   tables: JpegTableCarrier;
+  /** The environment's decoder for this stream, when its factory handles the codec. */
+  decoder?: StreamDecoder;
   report?: { uniqueId: number; maxWindow: number; timeoutMs: number; windowFrames: number; windowDrops: number; startMm: number; lastMm: number; startedAt: number };
 }
 
 export interface StreamPlayerDeps {
   jpeg: SyncJpegDecoder;
+  /** Asynchronous decoders (browsers: WebCodecs); without one only MJPEG is played. */
+  video?: VideoDecoderFactory;
   surface(id: number): Surface | undefined;
   invalidate(surfaceId: number, area: Rect): void;
   report(r: dsp.StreamReport): void;
@@ -30,15 +36,26 @@ export interface StreamPlayerDeps {
   name: string;
 }
 
+/** Codec names for statistics, by SPICE VideoCodecType. */
+export const VIDEO_CODEC_NAMES: Record<number, string> = { 1: "mjpeg", 2: "vp8", 3: "h264", 4: "vp9", 5: "h265" };
+
 /**
- * Video streams (protocol-map §7). MJPEG frames are decoded and drawn into the stream's
- * destination on its surface, scaled and clipped; other codecs (VP8, H.264 ...) are not
- * advertised by the Node client, so the server never sends them. Stream reports are sent
- * when the server asked for them (STREAM_ACTIVATE_REPORT).
+ * Video streams (protocol-map §7). Frames are decoded and drawn into the stream's destination
+ * on its surface, scaled and clipped. MJPEG is decoded synchronously with the session's JPEG
+ * decoder, unless the environment's VideoDecoderFactory takes it; VP8, VP9 and H.264 need the
+ * factory (the channel only advertises what it decodes). An asynchronous decode returns a
+ * promise from `data`, and the channel handles no later message until it settles, so frames
+ * are drawn in order with every other draw. Stream reports are sent when the server asked for
+ * them (STREAM_ACTIVATE_REPORT).
  */
 export class StreamPlayer {
   private readonly streams = new Map<number, Stream>();
   framesDecoded = 0;
+  framesDropped = 0;
+  /** Milliseconds spent decoding frames (for an asynchronous decoder: until its picture came). */
+  decodeMs = 0;
+  /** Codec of the last stream created ("vp8", "h264", ...), undefined before any. */
+  codec?: string;
 
   constructor(private readonly deps: StreamPlayerDeps) {}
 
@@ -59,11 +76,14 @@ export class StreamPlayer {
       frames: 0,
       drops: 0,
       tables: new JpegTableCarrier(),
+      decoder: this.deps.video?.codecs.includes(b.codecType) ? this.deps.video.create(b.codecType, b.streamWidth, b.streamHeight) : undefined,
     });
+    this.codec = VIDEO_CODEC_NAMES[b.codecType] ?? `codec-${b.codecType}`;
     this.deps.log.debug(this.deps.name, "stream created", { id: b.id, codec: b.codecType, width: b.streamWidth, height: b.streamHeight });
   }
 
-  data(id: number, mmTime: number, data: Uint8Array, sized?: { width: number; height: number; dest: Rect }): void {
+  /** One frame; returns a promise when an asynchronous decoder is at work (await it before the next message). */
+  data(id: number, mmTime: number, data: Uint8Array, sized?: { width: number; height: number; dest: Rect }): void | Promise<void> {
     const s = this.streams.get(id);
     if (!s) {
       this.deps.log.warn(this.deps.name, "data for unknown stream", { id });
@@ -74,30 +94,64 @@ export class StreamPlayer {
       s.height = sized.height;
       s.dest = sized.dest;
     }
-    const surface = this.deps.surface(s.surfaceId);
-    if (s.codec !== dsp.VideoCodecType.Mjpeg || !surface) {
+    if (!this.deps.surface(s.surfaceId)) {
       this.countFrame(s, mmTime, true);
       return;
     }
-    const frame = decodeJpegSync(s.tables.complete(data), s.width, s.height, this.deps.jpeg);
+    const payload = s.codec === dsp.VideoCodecType.Mjpeg ? s.tables.complete(data) : data;
+    if (s.decoder) return this.decodeAsync(s, s.decoder, mmTime, payload);
+    if (s.codec !== dsp.VideoCodecType.Mjpeg) {
+      this.countFrame(s, mmTime, true);
+      return;
+    }
+    const t0 = now();
+    const frame = decodeJpegSync(payload, s.width, s.height, this.deps.jpeg);
+    this.decodeMs += now() - t0;
+    this.draw(s, frame, mmTime);
+  }
+
+  private async decodeAsync(s: Stream, decoder: StreamDecoder, mmTime: number, payload: Uint8Array): Promise<void> {
+    const dest = s.dest, clip = s.clip;
+    const t0 = now();
+    let frame: DecodedImage | null;
+    try {
+      frame = await decoder.decode(payload);
+    } catch (e) {
+      this.deps.log.warn(this.deps.name, "stream frame not decoded", { id: s.id, error: e instanceof Error ? e.message : String(e) });
+      frame = null;
+    }
+    this.decodeMs += now() - t0;
+    if (!frame || this.streams.get(s.id) !== s) {
+      this.countFrame(s, mmTime, true);
+      return;
+    }
+    this.draw(s, frame, mmTime, dest, clip);
+  }
+
+  private draw(s: Stream, frame: DecodedImage, mmTime: number, dest = s.dest, clip = s.clip): void {
+    const surface = this.deps.surface(s.surfaceId);
+    if (!surface || frame.width <= 0 || frame.height <= 0) {
+      this.countFrame(s, mmTime, true);
+      return;
+    }
     let src = frame;
     if (!s.topDown) {
       const row = frame.width * 4;
-      const flipped = new Uint8Array(frame.data.length);
+      const flipped = new Uint8Array(frame.width * frame.height * 4);
       for (let y = 0; y < frame.height; y++) flipped.set(frame.data.subarray(y * row, y * row + row), (frame.height - 1 - y) * row);
       src = { ...frame, data: flipped };
     }
     surface.copy({
-      box: s.dest,
-      clip: s.clip,
+      box: dest,
+      clip,
       src,
-      srcArea: { left: 0, top: 0, right: s.width, bottom: s.height },
+      srcArea: { left: 0, top: 0, right: frame.width, bottom: frame.height },
       ropd: dsp.Ropd.OpPut,
       scaleMode: dsp.ScaleMode.Interpolate,
     });
     this.framesDecoded++;
     this.countFrame(s, mmTime, false);
-    this.deps.invalidate(s.surfaceId, s.dest);
+    this.deps.invalidate(s.surfaceId, dest);
   }
 
   clip(id: number, c: WireClip): void {
@@ -108,10 +162,12 @@ export class StreamPlayer {
   destroy(id: number): void {
     const s = this.streams.get(id);
     if (s?.report) this.flushReport(s);
+    s?.decoder?.close();
     this.streams.delete(id);
   }
 
   destroyAll(): void {
+    for (const s of this.streams.values()) s.decoder?.close();
     this.streams.clear();
   }
 
@@ -123,7 +179,10 @@ export class StreamPlayer {
 
   private countFrame(s: Stream, mmTime: number, dropped: boolean): void {
     s.frames++;
-    if (dropped) s.drops++;
+    if (dropped) {
+      s.drops++;
+      this.framesDropped++;
+    }
     const r = s.report;
     if (!r) return;
     if (r.windowFrames === 0) {
@@ -153,3 +212,5 @@ export class StreamPlayer {
     r.windowDrops = 0;
   }
 }
+
+const now = (): number => performance.now();

@@ -12,6 +12,10 @@ export interface InputsEvents extends ChannelEvents {
  * The INPUTS channel: keys as PC set-1 scancodes, mouse motion (server mode), position
  * (client mode), buttons and wheel, with the MOUSE_MOTION_ACK flow control of spice-gtk:
  * motion is coalesced while 2 x 4 motions are unacknowledged.
+ *
+ * The server acknowledges every 4th motion/position message at once, so the time from
+ * sending that message to its ACK is a round trip: `rtt` (spice-server's PINGs cannot give
+ * the client one: it sends each latency pair back to back and keeps the result).
  */
 export class InputsChannel extends SpiceChannel<InputsServerDefs, InputsClientDefs, InputsEvents> {
   readonly type = ChannelType.Inputs;
@@ -23,6 +27,10 @@ export class InputsChannel extends SpiceChannel<InputsServerDefs, InputsClientDe
   private unacked = 0;
   private pendingMotion: { dx: number; dy: number } | null = null;
   private pendingPosition: { x: number; y: number; displayId: number } | null = null;
+  private motionsSent = 0;
+  private readonly ackWaits: number[] = [];
+  /** Last measured round-trip time in ms (MOUSE_MOTION_ACK), undefined before the mouse moved enough. */
+  rtt?: number;
 
   constructor(ctx: ChannelContext, id = 0) {
     super(ctx, id);
@@ -64,6 +72,7 @@ export class InputsChannel extends SpiceChannel<InputsServerDefs, InputsClientDe
     }
     this.unacked++;
     this.send("MouseMotion", { dx, dy, buttonsState: this.buttons });
+    this.countMotion();
   }
 
   /** Absolute position (CLIENT mouse mode). */
@@ -74,6 +83,11 @@ export class InputsChannel extends SpiceChannel<InputsServerDefs, InputsClientDe
     }
     this.unacked++;
     this.send("MousePosition", { x, y, buttonsState: this.buttons, displayId });
+    this.countMotion();
+  }
+
+  private countMotion(): void {
+    if (++this.motionsSent % inputs.MotionAckBunch === 0 && this.ackWaits.length < 16) this.ackWaits.push(performance.now());
   }
 
   /** Button press/release; button is a MouseButton value (4/5 = wheel up/down). */
@@ -100,6 +114,8 @@ export class InputsChannel extends SpiceChannel<InputsServerDefs, InputsClientDe
       this.emit("modifiers", this.modifiers);
     },
     MouseMotionAck: () => {
+      const sentAt = this.ackWaits.shift();
+      if (sentAt !== undefined) this.rtt = Math.round((performance.now() - sentAt) * 100) / 100;
       this.unacked = Math.max(0, this.unacked - inputs.MotionAckBunch);
       if (this.pendingMotion) {
         const m = this.pendingMotion;

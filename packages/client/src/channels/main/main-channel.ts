@@ -15,6 +15,8 @@ export interface MainEvents extends ChannelEvents {
   "mouse-mode": (current: number, supported: number) => void;
   "agent-connected": (connected: boolean) => void;
   "agent-data": (chunk: Uint8Array) => void;
+  /** The server granted more agent tokens (the new total). */
+  "agent-tokens": (tokens: number) => void;
   name: (name: string) => void;
   uuid: (uuid: Uint8Array) => void;
 }
@@ -120,6 +122,7 @@ export class MainChannel extends SpiceChannel<MainServerDefs, MainClientDefs, Ma
     },
     AgentToken: (b) => {
       this.agentTokens += b.numTokens;
+      this.emit("agent-tokens", this.agentTokens);
     },
     AgentData: (b) => {
       this.emit("agent-data", b.data);

@@ -1,0 +1,246 @@
+import { CursorChannel, DisplayChannel, PlaybackChannel, SpiceSession, VIDEO_CODEC_NAMES, type Logger, type SpiceChannel, type Surface, type VideoDecoderFactory } from "@saffron/client";
+import { browserInflate, createBrowserJpegDecoder, createWebCodecsVideoFactory, websocketTransportFactory } from "@saffron/client/browser";
+import { forwardPlayback } from "./audio/audio-events.js";
+import { webCodecsOpusDecoder } from "./audio/webcodecs-opus.js";
+import { bgraRectToRgba } from "./bgra.js";
+import { DirtyRects } from "./dirty-rects.js";
+import { TransportMeter } from "./metered-transports.js";
+import { isAgentToSession } from "./agent/agent-messages.js";
+import { SessionAgent } from "./agent/session-agent.js";
+import type { FromSession, PixelRectData, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
+
+const COUNTERS_EVERY_MS = 500;
+
+/**
+ * The session side of a SpiceConsole: one SpiceSession at a time (all channels, decoding,
+ * the software surfaces), talking to the page only through messages. It runs in a dedicated
+ * Worker (session-worker.ts) or, where there is none, on the page's own thread.
+ *
+ * Pixels flow by pull: the page sends "pull" when it has painted; the changed rects of the
+ * primary surface collected since are then sent once, as RGBA buffers (transferred), so the
+ * session never queues more than one batch and a slow page just sees fewer, larger updates.
+ */
+export class SessionCore {
+  private gen = -1;
+  session?: SpiceSession;
+  private meter?: TransportMeter;
+  private display?: DisplayChannel;
+  private primary?: Surface;
+  private readonly dirty = new DirtyRects();
+  private pulled = false;
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  private countersTimer?: ReturnType<typeof setInterval>;
+  private videoFactory?: Promise<VideoDecoderFactory | undefined>;
+  private opusFactory?: ReturnType<typeof webCodecsOpusDecoder>;
+
+  private readonly agentSide = new SessionAgent((m, transfer) => this.send(m, transfer));
+
+  constructor(private readonly post: SessionPost) {}
+
+  handle(msg: ToSession): void {
+    if (msg.t === "start") {
+      void this.start(msg);
+      return;
+    }
+    if (msg.gen !== this.gen) return;
+    if (isAgentToSession(msg)) return this.agentSide.handle(msg);
+    switch (msg.t) {
+      case "stop":
+        this.stop();
+        return;
+      case "pull":
+        this.pulled = true;
+        this.scheduleFlush();
+        return;
+      case "input": {
+        const ch = this.session?.inputs;
+        if (!ch || ch.closed) return;
+        if (msg.op === "scancode") ch.sendScancodeBytes(msg.bytes, msg.down);
+        else if (msg.op === "position") ch.position(msg.x, msg.y);
+        else if (msg.op === "motion") ch.motion(msg.dx, msg.dy);
+        else if (msg.op === "button") ch.button(msg.button, msg.down);
+        else if (msg.op === "wheel") ch.wheel(msg.up);
+        return;
+      }
+    }
+  }
+
+  private send(msg: FromSession, transfer?: ArrayBuffer[]): void {
+    this.post(msg, transfer);
+  }
+
+  private async start(req: StartRequest): Promise<void> {
+    this.stop();
+    const gen = (this.gen = req.gen);
+    if (req.webCodecs) this.videoFactory ??= createWebCodecsVideoFactory().catch(() => undefined);
+    const video = req.webCodecs ? await this.videoFactory : undefined;
+    // Opus through WebCodecs AudioDecoder (in workers too); without it the server sends RAW.
+    const opusDecoder = req.audio ? await (this.opusFactory ??= webCodecsOpusDecoder().catch(() => undefined)) : undefined;
+    if (gen !== this.gen) return;
+    const meter = new TransportMeter();
+    const session = new SpiceSession({
+      transports: meter.wrap(websocketTransportFactory(req.url, req.protocols)),
+      password: req.password,
+      jpeg: createBrowserJpegDecoder(),
+      inflate: browserInflate,
+      video,
+      glzWindowSize: req.glzWindowSize,
+      preferredCompression: req.preferredCompression,
+      audio: req.audio,
+      opusDecoder,
+      log: req.log ? this.forwardLog(gen) : undefined,
+    });
+    this.session = session;
+    this.agentSide.attach(session, gen);
+    this.meter = meter;
+    this.codecs = (video?.codecs ?? [1]).map((c) => VIDEO_CODEC_NAMES[c] ?? String(c));
+    session.on("channel", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
+    try {
+      await session.connect();
+    } catch (e) {
+      if (this.session === session) this.fail(e);
+      return;
+    }
+    if (this.session !== session) {
+      session.close();
+      return;
+    }
+    session.on("closed", (e?: Error) => this.session === session && this.fail(e ?? new Error("the server closed the session")));
+    if (session.closed) return this.fail(session.errors[0]?.error ?? new Error("the server closed the session"));
+    for (const ch of session.channels) this.attach(session, ch);
+    const m = session.main!;
+    m.on("mouse-mode", (mode: number) => this.session === session && this.send({ t: "mouse-mode", gen, mode }));
+    this.send({ t: "connected", gen, serverName: m.serverName, mouseMode: m.mouseMode });
+    this.sendCounters();
+    this.countersTimer = setInterval(() => this.sendCounters(), COUNTERS_EVERY_MS);
+  }
+
+  private codecs: string[] = [];
+  private readonly attached = new WeakSet<object>();
+
+  private attach(session: SpiceSession, ch: SpiceChannel<any, any, any>): void {
+    if (this.session !== session || this.attached.has(ch)) return;
+    this.attached.add(ch);
+    const gen = this.gen;
+    if (ch instanceof DisplayChannel && ch === session.displays[0]) {
+      this.display = ch;
+      ch.on("surface-create", (_id: number, s: Surface, primary: boolean) => primary && this.showSurface(s));
+      ch.on("invalidate", (id: number, rect) => {
+        if (id !== ch.primaryId || !this.primary) return;
+        this.dirty.add(rect);
+        this.scheduleFlush();
+      });
+      if (ch.primary) this.showSurface(ch.primary);
+    } else if (ch instanceof PlaybackChannel) {
+      forwardPlayback(ch, (ev, transfer) => this.session === session && this.send({ t: "audio", gen, ev }, transfer));
+    } else if (ch instanceof CursorChannel) {
+      ch.on("shape", (shape) => this.send({ t: "cursor", gen, shape }));
+      ch.on("visible", (visible: boolean) => this.send({ t: "cursor", gen, visible }));
+      ch.on("move", (x: number, y: number) => this.send({ t: "cursor", gen, x, y }));
+      this.send({ t: "cursor", gen, shape: ch.shape, visible: ch.visible || ch.shape !== null, x: ch.x, y: ch.y });
+    }
+  }
+
+  private showSurface(s: Surface): void {
+    this.primary = s;
+    this.dirty.reset(s.width, s.height);
+    this.send({ t: "surface", gen: this.gen, width: s.width, height: s.height });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (!this.pulled || this.flushTimer !== undefined || this.dirty.empty) return;
+    // Later in this task's messages can still add to the batch.
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, 0);
+  }
+
+  private flush(): void {
+    const s = this.primary;
+    if (!s || !this.pulled || this.dirty.empty) return;
+    this.pulled = false;
+    const rects: PixelRectData[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const r of this.dirty.take()) {
+      const w = r.right - r.left, h = r.bottom - r.top;
+      const rgba = new Uint8Array(w * h * 4);
+      bgraRectToRgba(s.data, s.width, r, rgba);
+      rects.push({ x: r.left, y: r.top, w, h, rgba: rgba.buffer });
+      transfer.push(rgba.buffer);
+    }
+    this.send({ t: "pixels", gen: this.gen, rects, serial: this.display?.handledSerial ?? 0 }, transfer);
+  }
+
+  private counters(): SessionCounters {
+    const d = this.display;
+    return {
+      bytesReceived: this.meter?.bytesReceived ?? 0,
+      displayMs: this.meter?.displayMs ?? 0,
+      videoFrames: d?.streams.framesDecoded ?? 0,
+      videoDropped: d?.streams.framesDropped ?? 0,
+      videoDecodeMs: d?.streams.decodeMs ?? 0,
+      codec: d?.streams.codec,
+      codecs: this.codecs,
+      rtt: this.session?.rtt,
+      images: { ...(d?.images.stats ?? {}) },
+      drawCounts: { ...(d?.drawCounts ?? {}) },
+      handledSerial: d?.handledSerial ?? 0,
+    };
+  }
+
+  private sendCounters(): void {
+    if (this.session) this.send({ t: "counters", gen: this.gen, counters: this.counters() });
+  }
+
+  private fail(e: unknown): void {
+    const error = wireError(e);
+    this.stop();
+    this.send({ t: "failed", gen: this.gen, error });
+  }
+
+  stop(): void {
+    clearInterval(this.countersTimer);
+    clearTimeout(this.flushTimer);
+    this.countersTimer = undefined;
+    this.flushTimer = undefined;
+    const s = this.session;
+    this.session = undefined;
+    this.meter = undefined;
+    this.display = undefined;
+    this.primary = undefined;
+    this.pulled = false;
+    this.dirty.take();
+    this.agentSide.detach();
+    s?.close();
+  }
+
+  private forwardLog(gen: number): Logger {
+    const at =
+      (level: "debug" | "info" | "warn" | "error") =>
+      (scope: string, message: string, fields?: Record<string, unknown>) => {
+        let safe: Record<string, unknown> | undefined;
+        try {
+          safe = fields && structuredClone(fields);
+        } catch {
+          safe = { fields: String(fields) };
+        }
+        this.send({ t: "log", gen, level, scope, message, fields: safe });
+      };
+    return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), enabled: () => true };
+  }
+}
+
+function wireError(e: unknown): WireError {
+  if (e instanceof Error) {
+    const x = e as Error & { code?: unknown; linkError?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof x.code === "string" ? { code: x.code } : {}),
+      ...(typeof x.linkError === "number" ? { linkError: x.linkError } : {}),
+    };
+  }
+  return { name: "Error", message: String(e) };
+}

@@ -1,0 +1,93 @@
+import { SessionCore } from "./session-core.js";
+import type { FromSession, ToSession } from "./worker-protocol.js";
+
+/** Where a console's session runs: a dedicated Worker (default) or the page's own thread. */
+export type SessionPlacement = "worker" | "page";
+
+/**
+ * The page's end of the session side. With a worker URL it starts a module Worker running
+ * session-worker.js; if that worker cannot start (no Worker, the script is missing or fails
+ * to load) it falls back to running the session on the page, replaying what was sent so far.
+ */
+export class SessionLink {
+  private worker?: Worker;
+  private core?: SessionCore;
+  private hello = false;
+  /** Messages sent before the worker said hello, replayed if it never does. */
+  private early: ToSession[] = [];
+  private destroyed = false;
+
+  constructor(
+    workerUrl: string | URL | undefined,
+    private readonly onMessage: (msg: FromSession) => void,
+    private readonly onFallback?: (reason: string) => void,
+  ) {
+    if (workerUrl === undefined || typeof Worker === "undefined") {
+      this.startInline();
+      return;
+    }
+    try {
+      const w = new Worker(workerUrl, { type: "module", name: "saffron-session" });
+      w.onmessage = (ev: MessageEvent<FromSession>) => {
+        if (ev.data.t === "hello") {
+          this.hello = true;
+          this.early = [];
+          return;
+        }
+        this.onMessage(ev.data);
+      };
+      w.onerror = (ev) => {
+        if (this.hello) return; // a worker error after start is reported by the session itself
+        ev.preventDefault?.();
+        this.fallback(`the session worker did not start (${ev.message || "load error"})`);
+      };
+      this.worker = w;
+    } catch (e) {
+      this.startInline();
+      this.onFallback?.(`no session worker: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  get placement(): SessionPlacement {
+    return this.worker ? "worker" : "page";
+  }
+
+  /** The in-page session side (only when the session runs on the page). */
+  get inline(): SessionCore | undefined {
+    return this.core;
+  }
+
+  post(msg: ToSession): void {
+    if (this.destroyed) return;
+    if (this.worker) {
+      this.worker.postMessage(msg);
+      if (!this.hello) this.early.push(msg);
+      return;
+    }
+    const core = this.core!;
+    queueMicrotask(() => !this.destroyed && core.handle(msg));
+  }
+
+  private startInline(): void {
+    this.core = new SessionCore((msg) => queueMicrotask(() => !this.destroyed && this.onMessage(msg)));
+  }
+
+  private fallback(reason: string): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.startInline();
+    this.onFallback?.(reason);
+    const replay = this.early;
+    this.early = [];
+    for (const m of replay) this.post(m);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const w = this.worker;
+    // Give the session a moment to close its WebSockets cleanly.
+    if (w) setTimeout(() => w.terminate(), 200);
+    this.core?.stop();
+  }
+}

@@ -1,0 +1,94 @@
+import type { CursorShape } from "@saffron/client";
+import type { AgentFromSession, AgentToSession } from "./agent/agent-messages.js";
+import type { AudioEvent } from "./audio/audio-events.js";
+
+/** How the session side is asked to connect. */
+export interface StartRequest {
+  t: "start";
+  /** Session generation: every message about this session carries it. */
+  gen: number;
+  url: string;
+  password: string;
+  protocols: string[];
+  preferredCompression?: number;
+  /** Use WebCodecs (VP8/VP9/H.264 streams, ImageDecoder for MJPEG) when the browser has it. */
+  webCodecs: boolean;
+  glzWindowSize?: number;
+  /** Forward client-core log records ("log" messages). */
+  log: boolean;
+  /** Open the PLAYBACK channel and forward its audio ("audio" messages). */
+  audio?: boolean;
+}
+
+/** One input event for the inputs channel. */
+export type InputOp =
+  | { op: "scancode"; bytes: Uint8Array; down: boolean }
+  | { op: "position"; x: number; y: number }
+  | { op: "motion"; dx: number; dy: number }
+  | { op: "button"; button: number; down: boolean }
+  | { op: "wheel"; up: boolean };
+
+/** Main thread → session side. */
+export type ToSession =
+  | StartRequest
+  | { t: "stop"; gen: number }
+  | ({ t: "input"; gen: number } & InputOp)
+  /** The page painted the last batch: send the next one when there is something to paint. */
+  | { t: "pull"; gen: number }
+  /** Guest agent requests (resize, clipboard, file upload): agent/agent-messages.ts. */
+  | AgentToSession;
+
+/** An error as it crosses the thread boundary (SpiceError fields kept). */
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+  linkError?: number;
+}
+
+/** A changed rect of the desktop as RGBA (alpha 255), ready for ImageData. */
+export interface PixelRectData {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  rgba: ArrayBuffer;
+}
+
+/** Counters (cumulative since the session started) and facts for the stats. */
+export interface SessionCounters {
+  bytesReceived: number;
+  /** ms spent handling display messages synchronously (decoding images, drawing). */
+  displayMs: number;
+  /** Video stream frames drawn / dropped, and ms spent decoding them. */
+  videoFrames: number;
+  videoDropped: number;
+  videoDecodeMs: number;
+  /** Codec of the latest video stream ("mjpeg", "vp8", "h264", "vp9"). */
+  codec?: string;
+  /** Video codecs advertised to the server. */
+  codecs: string[];
+  rtt?: number;
+  /** Display channel: image statistics and draw counts (see DisplayChannel). */
+  images: Record<string, { count: number; pixels: number; bytes: number }>;
+  drawCounts: Record<string, number>;
+  handledSerial: number;
+}
+
+/** Session side → main thread. */
+export type FromSession =
+  | { t: "hello" }
+  | AgentFromSession
+  | { t: "connected"; gen: number; serverName?: string; mouseMode: number }
+  | { t: "failed"; gen: number; error: WireError }
+  | { t: "surface"; gen: number; width: number; height: number }
+  | { t: "pixels"; gen: number; rects: PixelRectData[]; serial: number }
+  | { t: "cursor"; gen: number; shape?: CursorShape | null; visible?: boolean; x?: number; y?: number }
+  | { t: "mouse-mode"; gen: number; mode: number }
+  | { t: "counters"; gen: number; counters: SessionCounters }
+  /** PLAYBACK channel events for the page's AudioPlayer (PCM buffers transferred). */
+  | { t: "audio"; gen: number; ev: AudioEvent }
+  | { t: "log"; gen: number; level: "debug" | "info" | "warn" | "error"; scope: string; message: string; fields?: Record<string, unknown> };
+
+/** Where the session side sends its messages (postMessage in a worker, a direct call in-thread). */
+export type SessionPost = (msg: FromSession, transfer?: ArrayBuffer[]) => void;
