@@ -3,8 +3,8 @@
 // and samples whose energy is at 1 kHz, not at 440 Hz or 2 kHz, in RAW mode (bit-exact) and
 // in OPUS mode (decoded with opusscript).
 import { connectSpice, type PlaybackData, type PlaybackStart, type SpiceSession } from "@saffron/client/node";
-import { playback as pb } from "@saffron/protocol";
-import { stopAllPeers } from "@saffron/testkit";
+import { playback as pb, record as rec } from "@saffron/protocol";
+import { startQemu, stopAllPeers } from "@saffron/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { goertzel, startAudioXspice } from "./audio-fixtures.js";
 
@@ -76,6 +76,32 @@ describe.each([
     } finally {
       session.close();
       await a.xspice.stop();
+    }
+  });
+});
+
+describe("client audio vs QEMU (spice audiodev, no guest driver)", () => {
+  it("links PLAYBACK (Opus offered, MODE OPUS) and RECORD (caps), with no START", async () => {
+    const qemu = await startQemu({ vga: "std", audio: true });
+    const session = await connectSpice(`spice://127.0.0.1:${qemu.port}`, { audio: true, channelTypes: [6] });
+    try {
+      expect(session.available.map((c) => c.type)).toEqual(expect.arrayContaining([5, 6]));
+      const p = session.playback!;
+      const r = session.record!;
+      expect(p.link?.clientCaps.channel.has(pb.PlaybackCaps.Opus)).toBe(true);
+      expect(r.link?.mess.channelType).toBe(6);
+      expect(r.link?.clientCaps.channel.has(rec.RecordCaps.Volume)).toBe(true);
+      const end = Date.now() + 5000;
+      while (p.mode === pb.AudioDataMode.Invalid && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
+      console.log("QEMU: playback mode", p.mode, "server playback caps", p.link?.serverCaps.channel.toWords(), "record caps", r.link?.serverCaps.channel.toWords());
+      expect(p.mode).toBe(pb.AudioDataMode.Opus);
+      expect(p.started).toBeUndefined();
+      expect(r.started).toBeUndefined();
+      expect(r.sendPcm(new Int16Array(960))).toBe(false);
+      expect(session.errors).toEqual([]);
+    } finally {
+      session.close();
+      await qemu.stop();
     }
   });
 });

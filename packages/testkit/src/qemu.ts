@@ -32,6 +32,11 @@ export interface QemuOptions {
    * channel must use TLS (QEMU's tls-channel=default).
    */
   tls?: { port?: number; x509Dir: string; tlsOnly?: boolean };
+  /**
+   * A sound card (intel-hda + hda-duplex) on QEMU's spice audio backend: the server then offers
+   * PLAYBACK and RECORD channels (the guest has no sound driver, so no START is ever sent).
+   */
+  audio?: boolean;
   /** Guest RAM in MiB (default 256). */
   memoryMb?: number;
   /** Kernel image (default: the newest /boot/vmlinuz-*). */
@@ -181,6 +186,7 @@ async function startOnce(options: QemuOptions): Promise<QemuServer> {
     if (options.tls.tlsOnly) spice += ",tls-channel=default";
   }
   const vga = options.vga === "virtio" ? ["-vga", "none", "-device", "virtio-vga"] : ["-vga", options.vga];
+  const audio = options.audio ? ["-audiodev", "spice,id=a0", "-device", "intel-hda", "-device", "hda-duplex,audiodev=a0"] : [];
 
   const fd = openSync(qemuLog, "w");
   let proc: TrackedProcess;
@@ -190,7 +196,7 @@ async function startOnce(options: QemuOptions): Promise<QemuServer> {
       [
         "-machine", "pc,accel=tcg", "-m", String(options.memoryMb ?? 256), "-smp", "1",
         // -nodefaults/-nic none: no NIC (and no iPXE ROM); the guest stays offline.
-        "-nodefaults", "-no-user-config", "-nic", "none", ...vga,
+        "-nodefaults", "-no-user-config", "-nic", "none", ...vga, ...audio,
         "-spice", spice, "-display", "none", "-monitor", "none",
         "-serial", `file:${serialLog}`, "-no-reboot",
         "-kernel", kernel, "-initrd", initrd, "-append", "console=tty0 console=ttyS0 loglevel=3",
