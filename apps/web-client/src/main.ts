@@ -19,6 +19,7 @@ import { loadSettings, saveSettings, settingsFromQuery, type PageSettings } from
 import { attachAgentUi } from "./agent-ui.js";
 import { SHORTCUTS, shortcutFor, shortcutLabel, type ShortcutAction } from "./shortcuts.js";
 import { parseVvFile } from "./vv-file.js";
+import { StatsOverlay } from "./stats-overlay.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -48,6 +49,8 @@ const muteButton = $<HTMLButtonElement>("mute");
 const scalingSelect = $<HTMLSelectElement>("scaling");
 const compressionSelect = $<HTMLSelectElement>("compression");
 const viewOnlyBox = $<HTMLInputElement>("view-only");
+const statsOverlay = new StatsOverlay(document, document.getElementById("stats-button") as HTMLButtonElement | undefined ?? undefined);
+if (new URLSearchParams(location.search).get("stats") === "1") statsOverlay.toggle(true);
 const reconnectBox = $<HTMLInputElement>("reconnect-setting");
 
 // ---- status line ----
@@ -186,6 +189,7 @@ function connect(target: ConnectTarget, password: string): void {
   });
   c.addEventListener("stats", (e) => {
     const s = e.detail;
+    if (mine()) statsOverlay.update(s);
     statusLine.title = `${s.fps} fps · ${formatBytes(s.bytes)}/s · decode ${s.decodeMs} ms/s · ${formatBytes(s.totalBytes)} received`;
   });
   c.addEventListener("credentialsrequired", (e) => {

@@ -9,6 +9,7 @@ Usage:
   saffron decode <file.quic|.lz|.glz|.lz4> -o out.png [--width W --height H]
   saffron bench codecs|encoders [--json] [--filter RE] [--iterations N]
   saffron bench workloads [--json] [--filter RE] [--runs N]
+  saffron bench replay [--json] [--runs N] [--spice-html5 DIR]
   saffron serve (--demo | --image F.png | --x11 :N) [--port 5930] [--addr 127.0.0.1]
                 [--password-file F | --disable-ticketing] [--tls-port P --cert F --key F]
                 [--image-compression MODE]

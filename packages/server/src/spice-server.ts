@@ -10,7 +10,7 @@ import { ServerDisplayChannel } from "./channels/display/display-channel.js";
 import { ServerInputsChannel, inputsServerCaps } from "./channels/inputs/inputs-channel.js";
 import { ServerMainChannel } from "./channels/main/main-channel.js";
 import type { EncoderSet } from "./display-pipeline/client-encoder.js";
-import type { ImageCompressionMode } from "./display-pipeline/image-encoder.js";
+import type { ImageCompressionMode, JpegWanMode } from "./display-pipeline/image-encoder.js";
 import { acceptLink } from "./link/link-acceptor.js";
 import { socketConnection, websocketConnection, type Connection } from "./net/connection.js";
 import type { CursorImage, DamageRect, DisplaySource } from "./sources/display-source.js";
@@ -34,6 +34,20 @@ export interface SpiceServerOptions {
    * streaming-video=filter). Default on, with the sharp JPEG encoder; `false` turns it off.
    */
   streaming?: false | { encoder?: JpegEncoder; options?: ClientStreamsOptions };
+  /**
+   * JPEG-WAN compression (spice-server's --jpeg-wan-compression). Photo-like rects are sent
+   * as JPEG images instead of QUIC with `always`, or with `auto` (the default) while the
+   * client's link is slow: below 10 Mibit/s in the network test the main channel runs right
+   * after connect (three PINGs, the last with 250 KiB of padding, as spice-server does).
+   * `never`: only lossless images. Lossy areas are redrawn losslessly after ~1 s of quiet.
+   * (JPEG only applies where the image-compression mode could pick QUIC: quic, auto_lz, auto_glz.)
+   */
+  jpegWan?: JpegWanMode;
+  /** JPEG encoder and quality for JPEG-WAN images (default: the streaming encoder, sharp; quality 85). */
+  jpegWanEncoder?: JpegEncoder;
+  jpegWanQuality?: number;
+  /** A lossy area is redrawn losslessly after this long without changes (ms). Default 1000. */
+  lossyQuietMs?: number;
 }
 
 export interface ListenOptions {
@@ -67,6 +81,11 @@ export class SpiceServer {
   private readonly cursorState: { shape: CursorImage | null; x: number; y: number } = { shape: null, x: 0, y: 0 };
   private readonly encoders: EncoderSet;
   private readonly jpeg?: JpegEncoder;
+  private readonly jpegWanEncoder?: JpegEncoder;
+  /** Every socket accepted (plain, TLS, HTTP/WebSocket), so close() can end them all at once. */
+  private readonly sockets = new Set<Socket>();
+  /** When the source last reported damage (Date.now). */
+  private sourceChangedAt = 0;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   private readonly http = createHttpServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("This is a SPICE server: connect with a SPICE client or a WebSocket.\n");
@@ -84,6 +103,7 @@ export class SpiceServer {
     this.log = options.log ?? silentLogger;
     this.encoders = options.encoders ?? defaultEncoders();
     if (options.streaming !== false) this.jpeg = options.streaming?.encoder ?? sharpJpegEncoder();
+    if ((options.jpegWan ?? "auto") !== "never") this.jpegWanEncoder = options.jpegWanEncoder ?? this.jpeg ?? sharpJpegEncoder();
     this.http.on("upgrade", (req: IncomingMessage, socket, head) => {
       this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
         this.handleConnection(websocketConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
@@ -120,18 +140,28 @@ export class SpiceServer {
     }
     const out: { port?: number; tlsPort?: number } = {};
     if (opts.port !== undefined || opts.tlsPort === undefined) {
-      const server = createNetServer((socket) => this.sniff(socket));
+      const server = createNetServer((socket) => {
+        this.track(socket);
+        this.sniff(socket);
+      });
       out.port = await bind(server, opts.port ?? 5930, addr);
       this.servers.push(server);
     }
     if (opts.tlsPort !== undefined) {
       if (!opts.tls) throw new Error("a TLS port needs a certificate and key");
       const server = createTlsServer(opts.tls, (socket) => this.handleConnection(socketConnection(socket, "tls")));
+      // Tracked from the TCP accept on, so a handshake in progress does not hold close() up.
+      server.on("connection", (socket: Socket) => this.track(socket));
       server.on("tlsClientError", (e) => this.log.warn("server", `TLS handshake failed: ${e.message}`));
       out.tlsPort = await bind(server, opts.tlsPort, addr);
       this.servers.push(server);
     }
     return out;
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
   }
 
   /** Plain port: SPICE, or an HTTP GET upgrading to WebSocket (as spice-server does). */
@@ -210,6 +240,8 @@ export class SpiceServer {
         name: this.options.name,
         agent: this.options.source,
         currentClipboard: () => this.clipboardText,
+        // The network test only matters to --jpeg-wan auto.
+        netTest: this.jpegWanEncoder !== undefined && (this.options.jpegWan ?? "auto") === "auto",
       });
       session.main = main;
       main.on("closed", () => {
@@ -236,6 +268,16 @@ export class SpiceServer {
                 encoder: this.jpeg,
                 mmTime: () => session.main?.mmTime ?? 0,
                 options: this.options.streaming ? this.options.streaming.options : undefined,
+              }
+            : undefined,
+          jpegWan: this.jpegWanEncoder
+            ? {
+                mode: this.options.jpegWan ?? "auto",
+                encoder: this.jpegWanEncoder,
+                lowBandwidth: () => session.main?.lowBandwidth ?? false,
+                sourceChangedAt: () => this.sourceChangedAt,
+                quality: this.options.jpegWanQuality,
+                quietMs: this.options.lossyQuietMs,
               }
             : undefined,
         });
@@ -266,6 +308,7 @@ export class SpiceServer {
   }
 
   private onDamage(rects: DamageRect[]): void {
+    this.sourceChangedAt = Date.now();
     this.forEachSession((s) => s.display?.damage(rects));
   }
 
@@ -284,15 +327,30 @@ export class SpiceServer {
       })),
       images: s.display?.imageStats ?? {},
       streams: s.display?.streamStats,
+      /** The main channel's network test (undefined: not run or not answered yet). */
+      netTest: s.main?.netTestResult,
+      /** JPEG-WAN: whether JPEG is on for this client, its JPEG draws, lossless redraws, lossy areas now. */
+      lossy: s.display ? { jpegActive: s.display.jpegActive, ...s.display.lossyStats, areas: s.display.lossyAreaCount } : undefined,
     }));
   }
 
+  /**
+   * Stops listening, drops every client and stops the source. Prompt: every accepted socket
+   * is destroyed, including ones that never linked (a net.Server's close() would otherwise
+   * wait for them: an idle connection up to its 30 s first-byte timeout, a refused link up
+   * to its 2 s linger, an HTTP keep-alive connection up to its keep-alive timeout).
+   */
   async close(): Promise<void> {
     for (const s of this.sessions.values()) for (const c of s.channels) c.close();
     this.sessions.clear();
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.servers.length = 0;
+    for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
+    this.http.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
     await this.options.source.stop();
   }
 }

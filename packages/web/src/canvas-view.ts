@@ -29,6 +29,9 @@ export class CanvasView {
   /** Animation frames that painted something, and the time spent painting. */
   frames = 0;
   paintMs = 0;
+  /** Tag of the latest batch drawn (the display message serial it is up to), and of the one painted. */
+  private pendingTag = 0;
+  paintedTag = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -82,7 +85,8 @@ export class CanvasView {
   }
 
   /** Queues rects to paint at the next animation frame. */
-  draw(rects: RgbaRect[]): void {
+  draw(rects: RgbaRect[], tag = 0): void {
+    this.pendingTag = tag;
     for (const r of rects) this.pending.push(r);
     this.schedule();
   }
@@ -148,6 +152,7 @@ export class CanvasView {
     }
     this.frames++;
     this.paintMs += performance.now() - t0;
+    this.paintedTag = this.pendingTag;
     this.painted?.();
   }
 

@@ -35,6 +35,9 @@ export class PointerInput {
   private pressed = new Set<number>();
   private fracX = 0;
   private fracY = 0;
+  /** Touch points down, by pointer id (client coordinates). Two or more: the gesture scrolls. */
+  private readonly touches = new Map<number, { x: number; y: number }>();
+  private scrolling = false;
 
   constructor(
     private readonly view: CanvasView,
@@ -44,6 +47,7 @@ export class PointerInput {
     this.listen(c, "pointermove", (e) => this.onMove(e as PointerEvent));
     this.listen(c, "pointerdown", (e) => this.onButton(e as PointerEvent, true));
     this.listen(c, "pointerup", (e) => this.onButton(e as PointerEvent, false));
+    this.listen(c, "pointercancel", (e) => this.onButton(e as PointerEvent, false));
     this.listen(c, "wheel", (e) => this.onWheel(e as WheelEvent), { passive: false });
     this.listen(c, "contextmenu", (e) => e.preventDefault());
     this.listen(c, "blur", () => this.releaseAll());
@@ -79,7 +83,39 @@ export class PointerInput {
     this.hooks.moved(p.x, p.y);
   }
 
+  /**
+   * Touch: one finger is the left button (tap = click, drag = move with it held); a second
+   * finger turns the gesture into scrolling (the button is let go) and vertical motion of the
+   * fingers becomes wheel notches, until every finger is up. Returns true when it took the event.
+   */
+  private onTouch(e: PointerEvent, kind: "down" | "move" | "up"): boolean {
+    if (e.pointerType !== "touch") return false;
+    if (kind === "down") this.touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    const prev = this.touches.get(e.pointerId);
+    if (kind === "up") this.touches.delete(e.pointerId);
+    if (kind === "down" && this.touches.size >= 2 && !this.scrolling) {
+      this.scrolling = true;
+      const ch = this.channel();
+      if (ch) for (const b of [...this.pressed]) (this.pressed.delete(b), ch.button(b, false));
+      this.wheel.reset();
+    }
+    if (!this.scrolling) return false;
+    e.preventDefault();
+    if (kind === "move" && prev) {
+      const dy = (e.clientY - prev.y) / Math.max(1, this.touches.size);
+      prev.x = e.clientX;
+      prev.y = e.clientY;
+      const ch = this.channel();
+      // Fingers moving up scroll the content down, as on a touch screen.
+      const notches = this.wheel.add(-dy * 2, 0);
+      if (ch) for (let i = 0; i < Math.abs(notches); i++) ch.wheel(notches < 0);
+    }
+    if (this.touches.size === 0) this.scrolling = false;
+    return true;
+  }
+
   private onMove(e: PointerEvent): void {
+    if (this.onTouch(e, "move")) return;
     const ch = this.channel();
     if (!ch) return;
     if (this.clientMode) {
@@ -97,6 +133,7 @@ export class PointerInput {
   }
 
   private onButton(e: PointerEvent, down: boolean): void {
+    if (this.onTouch(e, down ? "down" : "up")) return;
     const button = BUTTONS[e.button];
     if (down) this.view.canvas.focus({ preventScroll: true });
     const ch = this.channel();

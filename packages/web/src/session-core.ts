@@ -35,7 +35,10 @@ export class SessionCore {
 
   private readonly agentSide = new SessionAgent((m, transfer) => this.send(m, transfer));
 
-  constructor(private readonly post: SessionPost) {}
+  constructor(private readonly post: SessionPost) {
+    // Probing WebCodecs takes a few ms: start before the first session is asked for.
+    if ((globalThis as { VideoDecoder?: unknown }).VideoDecoder) this.videoFactory = createWebCodecsVideoFactory().catch(() => undefined);
+  }
 
   handle(msg: ToSession): void {
     if (msg.t === "start") {

@@ -276,6 +276,14 @@ export class SpiceConsole extends EventTarget {
     this.agent.cancelFile(id);
   }
 
+  /**
+   * Serial of the last display message whose drawing is on the canvas (display messages are
+   * numbered from 1 in arrival order); 0 before the first paint. For benchmarks and tests.
+   */
+  get displaySerial(): number {
+    return this.active ? this.view.paintedTag : 0;
+  }
+
   /** Where the session runs: "worker" or "page". */
   get placement(): SessionPlacement {
     return this.link.placement;
@@ -417,7 +425,7 @@ export class SpiceConsole extends EventTarget {
         }
         return;
       case "pixels":
-        this.view.draw(m.rects);
+        this.view.draw(m.rects, m.serial);
         return;
       case "cursor":
         if (m.shape !== undefined) this.cursor.setShape(m.shape);

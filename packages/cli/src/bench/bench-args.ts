@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N] [--spice-html5 DIR]
        saffron bench encoders [--json] [--filter RE] [--iterations N]
        saffron bench workloads [--json] [--filter RE] [--runs N]
+       saffron bench replay [--json] [--runs N] [--spice-html5 DIR]
 
 codecs     Decodes the reference vectors (packages/codecs/__fixtures__/vectors) with Saffron's QUIC, LZ,
            GLZ and LZ4 decoders, and QUIC and LZ also with spice-html5's decoders (Debian package
@@ -15,16 +16,22 @@ workloads  The scripted X workloads (xterm seq, yes, a 20 fps animation, idle) o
            real client (remote-viewer / xtigervncviewer) behind a byte-counting relay: wall time,
            server->client bytes, server CPU. Needs the Debian peers (xserver-xspice, virt-viewer,
            xvfb, xterm, imagemagick, x11-utils, fonts-dejavu-core) and a built CLI (tsc -b).
+replay     Records a display session on Xspice (xterm seq, a picture, a 20 fps animation; auto_lz, MJPEG
+           stream, spice-html5's display caps) into a temporary file, then replays it as fast as
+           possible over a local WebSocket into headless Chromium, to Saffron's web console and to
+           spice-html5: time to first frame and screen updates per second, and their ratios.
+           Needs xserver-xspice, imagemagick, xterm, spice-html5, chromium and a built CLI.
 
   --json            one JSON object per line
   --filter RE       only cases whose name matches RE: "codec/image/impl" (codecs), "codec/image"
                     (encoders, e.g. 'glz-repeat/term'), "workload/config" (workloads, e.g. '^seq/')
   --iterations N    timed calls per case (default: enough for about 0.5 s per case, at least 5)
   --runs N          runs per workload and configuration, each on a fresh server (default 1); median shown
+                    (replay: replays per client, default 3, after one warm-up each)
   --spice-html5 DIR where spice-html5's quic.js and lz.js are (default /usr/share/spice-html5)
 `;
 
-export const BENCH_TARGETS = ["codecs", "encoders", "workloads"] as const;
+export const BENCH_TARGETS = ["codecs", "encoders", "workloads", "replay"] as const;
 export type BenchTarget = (typeof BENCH_TARGETS)[number];
 
 export interface BenchOptions {
@@ -92,7 +99,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     throw new UsageError(`unknown benchmark ${JSON.stringify(target)} (one of ${BENCH_TARGETS.join(", ")})`);
   }
   opts.target = target as BenchTarget;
-  if (runsGiven && opts.target !== "workloads") throw new UsageError("--runs is for 'bench workloads' only");
+  if (runsGiven && opts.target !== "workloads" && opts.target !== "replay") throw new UsageError("--runs is for 'bench workloads' and 'bench replay' only");
+  if (opts.target === "replay" && !runsGiven) opts.runs = 3;
   if (opts.iterations !== undefined && opts.target === "workloads") throw new UsageError("--iterations is not for 'bench workloads' (use --runs)");
   return opts;
 }

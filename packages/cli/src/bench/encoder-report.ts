@@ -42,7 +42,7 @@ const TITLES: Record<EncoderCodec, string> = {
   lz: "LZ encode (LzEncoder, RGB32)",
   glz: "GLZ encode (encodeGlz, fresh 16 Mpixel GlzEncoderDictionary per image)",
   "glz-repeat": "GLZ encode, same image again into the warm dictionary",
-  lz4: "LZ4 encode (encodeLz4, SPICE framing, one chunk)",
+  lz4: "LZ4 encode (Lz4Encoder, SPICE framing, one chunk)",
 };
 
 /** Human-readable tables, one per codec, with PASS/MISS on speed (ours/C) and size (ours/reference). */

@@ -5,6 +5,7 @@ import { runBench } from "../bench/run-bench.js";
  * `saffron bench codecs [--json] [--filter RE] [--iterations N]`
  * `saffron bench encoders [--json] [--filter RE] [--iterations N]`
  * `saffron bench workloads [--json] [--filter RE] [--runs N]`
+ * `saffron bench replay [--json] [--runs N] [--spice-html5 DIR]`
  */
 export async function benchCommand(args: string[]): Promise<number> {
   const opts = parseBenchArgs(args);
@@ -19,6 +20,9 @@ export async function benchCommand(args: string[]): Promise<number> {
       return 0;
     case "encoders":
       await (await import("../bench/run-encoder-bench.js")).runEncoderBench(opts, io);
+      return 0;
+    case "replay":
+      await (await import("../bench/run-replay-bench.js")).runReplayBench(opts, { ...io, log: (s) => void process.stderr.write(s) });
       return 0;
     case "workloads": {
       const results = await (await import("../bench/run-workload-bench.js")).runWorkloadBench(opts, { ...io, log: (s) => void process.stderr.write(s) });

@@ -13,17 +13,16 @@
  *   tried at once (a match with no literals).
  */
 
-const HASH_LOG = 12;
+const HASH_MASK = (1 << 12) - 1;
 const MINMATCH = 4;
 const LASTLITERALS = 5;
 const MFLIMIT = 12;
 const MIN_LENGTH = MFLIMIT + 1;
 const MAX_DISTANCE = 65535;
 const SKIP_TRIGGER = 6;
-/** 889523592379 split in 20-bit halves for the 40-bit product in hash5. */
+/** 889523592379 split in 20-bit halves (low, high) for the 40-bit product in hash5. */
 const PRIME5_LO = 842939;
 const PRIME5_HI = 848315;
-const TWO_POW_MINUS_28 = 1 / 268435456;
 
 /** Worst-case block size for `n` input bytes (LZ4_compressBound). */
 export function lz4CompressBound(n: number): number {
@@ -31,41 +30,19 @@ export function lz4CompressBound(n: number): number {
 }
 
 /**
- * Top 12 bits of ((5 bytes at p) << 24) * 889523592379 mod 2^64, i.e. bits 28..39 of the 40-bit
- * product of the 5 bytes and the prime; computed exactly in 20-bit limbs.
+ * hash5 of the word `w` (bytes p..p+3, little-endian) and the byte `b4` at p+4: the top 12 bits
+ * of ((5 bytes) << 24) * 889523592379 mod 2^64, i.e. bits 28..39 of the 40-bit product x * K,
+ * computed exactly with 32-bit integer operations. With x = xl + xh * 2^20 and
+ * K = kl + kh * 2^20 (20-bit limbs), x * K mod 2^40 = xl * kl + ((xl * kh + xh * kl) mod 2^20) * 2^20,
+ * so bits 28..39 are those of ((xl * kl) >> 20) + the middle term, shifted right by 8;
+ * (xl * kl) >> 20 is taken in two 10-bit steps so every product fits in 32 bits.
+ * (The hot loop of compressLz4Block repeats this inline, to stay within V8's inlining budget.)
  */
-function hash5(dv: DataView, src: Uint8Array, p: number): number {
-  const w = dv.getInt32(p, true);
+function hash5(w: number, b4: number): number {
   const lo = w & 0xfffff;
-  const hi = (w >>> 20) | (src[p + 4] << 12);
-  const mid = (Math.imul(hi, PRIME5_LO) + Math.imul(lo, PRIME5_HI)) & 0xfffff;
-  return ((mid * 1048576 + lo * PRIME5_LO) * TWO_POW_MINUS_28) & 0xfff;
-}
-
-/** Number of equal bytes at a and b (b < a), stopping at limit (for a). */
-function countEqual(dv: DataView, src: Uint8Array, a: number, b: number, limit: number): number {
-  const start = a;
-  while (
-    a + 16 <= limit &&
-    dv.getInt32(a, true) === dv.getInt32(b, true) &&
-    dv.getInt32(a + 4, true) === dv.getInt32(b + 4, true) &&
-    dv.getInt32(a + 8, true) === dv.getInt32(b + 8, true) &&
-    dv.getInt32(a + 12, true) === dv.getInt32(b + 12, true)
-  ) {
-    a += 16;
-    b += 16;
-  }
-  while (a + 4 <= limit) {
-    const x = dv.getInt32(a, true) ^ dv.getInt32(b, true);
-    if (x !== 0) return a - start + ((31 - Math.clz32(x & -x)) >> 3);
-    a += 4;
-    b += 4;
-  }
-  while (a < limit && src[a] === src[b]) {
-    a++;
-    b++;
-  }
-  return a - start;
+  const hi = (w >>> 20) | (b4 << 12);
+  const lowHigh = (Math.imul(lo >>> 10, PRIME5_LO) + (Math.imul(lo & 1023, PRIME5_LO) >>> 10)) >>> 10;
+  return ((lowHigh + ((Math.imul(hi, PRIME5_LO) + Math.imul(lo, PRIME5_HI)) & 0xfffff)) >>> 8) & HASH_MASK;
 }
 
 function writeLength(out: Uint8Array, op: number, len: number): number {
@@ -75,10 +52,8 @@ function writeLength(out: Uint8Array, op: number, len: number): number {
 }
 
 function copyLiterals(out: Uint8Array, op: number, src: Uint8Array, from: number, to: number): number {
-  const n = to - from;
-  if (n > 32) out.set(src.subarray(from, to), op);
-  else for (let i = 0; i < n; i++) out[op + i] = src[from + i];
-  return op + n;
+  out.set(src.subarray(from, to), op);
+  return op + to - from;
 }
 
 /**
@@ -93,9 +68,10 @@ export function compressLz4Block(src: Uint8Array, n: number, out: Uint8Array, op
   if (n >= MIN_LENGTH) {
     const mflimitPlusOne = n - MFLIMIT + 1;
     const matchLimit = n - LASTLITERALS;
-    table[hash5(dv, src, 0)] = 0;
+    table[hash5(dv.getInt32(0, true), src[4])] = 0;
     let ip = 1;
-    let forwardH = hash5(dv, src, ip);
+    let forwardW = dv.getInt32(ip, true);
+    let forwardH = hash5(forwardW, src[ip + 4]);
 
     search: for (;;) {
       // Find a match, skipping faster the longer nothing is found.
@@ -105,16 +81,21 @@ export function compressLz4Block(src: Uint8Array, n: number, out: Uint8Array, op
       let match: number;
       for (;;) {
         const h = forwardH;
+        const w = forwardW;
         const current = forwardIp;
         match = table[h];
         ip = forwardIp;
         forwardIp += step;
         step = searchMatchNb++ >> SKIP_TRIGGER;
         if (forwardIp > mflimitPlusOne) break search;
-        forwardH = hash5(dv, src, forwardIp);
+        // forwardH = hash5 of forwardIp, inline.
+        forwardW = dv.getInt32(forwardIp, true);
+        const lo = forwardW & 0xfffff;
+        const hi = (forwardW >>> 20) | (src[forwardIp + 4] << 12);
+        const lowHigh = (Math.imul(lo >>> 10, PRIME5_LO) + (Math.imul(lo & 1023, PRIME5_LO) >>> 10)) >>> 10;
+        forwardH = ((lowHigh + ((Math.imul(hi, PRIME5_LO) + Math.imul(lo, PRIME5_HI)) & 0xfffff)) >>> 8) & HASH_MASK;
         table[h] = current;
-        if (match + MAX_DISTANCE < current) continue;
-        if (dv.getInt32(match, true) === dv.getInt32(ip, true)) break;
+        if (match + MAX_DISTANCE >= current && dv.getInt32(match, true) === w) break;
       }
 
       // Extend backwards over the pending literals.
@@ -132,15 +113,50 @@ export function compressLz4Block(src: Uint8Array, n: number, out: Uint8Array, op
       } else {
         out[token] = litLength << 4;
       }
-      op = copyLiterals(out, op, src, anchor, ip);
+      if (litLength > 16) {
+        op = copyLiterals(out, op, src, anchor, ip);
+      } else {
+        for (let i = anchor; i < ip; i++) out[op++] = src[i];
+      }
 
       for (;;) {
-        // Offset and match length.
+        // Offset and match length (the equal bytes after the first 4, up to matchLimit).
         const offset = ip - match;
         out[op++] = offset & 255;
         out[op++] = offset >>> 8;
-        let matchCode = countEqual(dv, src, ip + MINMATCH, match + MINMATCH, matchLimit);
-        ip += matchCode + MINMATCH;
+        let a = ip + MINMATCH;
+        let b = match + MINMATCH;
+        const wordLimit = matchLimit - 4;
+        const blockLimit = matchLimit - 16;
+        for (;;) {
+          if (
+            a <= blockLimit &&
+            dv.getInt32(a, true) === dv.getInt32(b, true) &&
+            dv.getInt32(a + 4, true) === dv.getInt32(b + 4, true) &&
+            dv.getInt32(a + 8, true) === dv.getInt32(b + 8, true) &&
+            dv.getInt32(a + 12, true) === dv.getInt32(b + 12, true)
+          ) {
+            a += 16;
+            b += 16;
+            continue;
+          }
+          if (a > wordLimit) {
+            while (a < matchLimit && src[a] === src[b]) {
+              a++;
+              b++;
+            }
+            break;
+          }
+          const x = dv.getInt32(a, true) ^ dv.getInt32(b, true);
+          if (x !== 0) {
+            a += (31 - Math.clz32(x & -x)) >> 3;
+            break;
+          }
+          a += 4;
+          b += 4;
+        }
+        const matchCode = a - ip - MINMATCH;
+        ip = a;
         if (matchCode >= 15) {
           out[token] += 15;
           op = writeLength(out, op, matchCode - 15);
@@ -150,20 +166,23 @@ export function compressLz4Block(src: Uint8Array, n: number, out: Uint8Array, op
         anchor = ip;
         if (ip >= mflimitPlusOne) break search;
 
-        table[hash5(dv, src, ip - 2)] = ip - 2;
+        table[hash5(dv.getInt32(ip - 2, true), src[ip + 2])] = ip - 2;
 
         // Is there a match right here?
-        const h = hash5(dv, src, ip);
+        const wIp = dv.getInt32(ip, true);
+        const h = hash5(wIp, src[ip + 4]);
         match = table[h];
         table[h] = ip;
-        if (match + MAX_DISTANCE >= ip && dv.getInt32(match, true) === dv.getInt32(ip, true)) {
+        if (match + MAX_DISTANCE >= ip && dv.getInt32(match, true) === wIp) {
           token = op++;
           out[token] = 0;
           continue;
         }
         break;
       }
-      forwardH = hash5(dv, src, ++ip);
+      ip++;
+      forwardW = dv.getInt32(ip, true);
+      forwardH = hash5(forwardW, src[ip + 4]);
     }
   }
 

@@ -44,7 +44,28 @@ export class ClientImageEncoder {
   }
 
   encode(fb: Framebuffer, r: DamageRect): img.Image {
-    const pixels = extractRect(fb, r);
+    return this.encodePixels(extractRect(fb, r));
+  }
+
+  /**
+   * Would the policy send these pixels as QUIC because they look like a photo? That is where
+   * JPEG takes QUIC's place when JPEG-WAN compression is on (spice-server: JPEG replaces a
+   * QUIC choice when lossy is allowed). Only the quic and auto modes ever pick QUIC; here
+   * only photo-like pixels qualify in every mode (text stays sharp even with `quic`).
+   */
+  photoCandidate(pixels: Pixels): boolean {
+    const m = this.effectiveMode;
+    return (m === "quic" || m === "auto_lz" || m === "auto_glz") && looksPhotographic(pixels);
+  }
+
+  /** A JPEG image (type 105) of `pixels`, counted in the stats. */
+  jpegImage(pixels: Pixels, jpeg: Uint8Array): img.Image {
+    const image = binaryImage(img.ImageType.Jpeg, pixels.width, pixels.height, jpeg);
+    this.count(image, pixels);
+    return image;
+  }
+
+  encodePixels(pixels: Pixels): img.Image {
     const e = this.encoders;
     const glz = this.glzEncode && pixels.width * pixels.height < this.caps.glzWindow ? this.glzEncode : undefined;
     let image: img.Image;
@@ -77,11 +98,15 @@ export class ClientImageEncoder {
           bitmapImage(pixels);
         break;
     }
+    this.count(image, pixels);
+    return image;
+  }
+
+  private count(image: img.Image, pixels: Pixels): void {
     const name = Object.entries(img.ImageType).find(([, v]) => v === image.type)?.[0] ?? String(image.type);
     const s = (this.stats[name] ??= { count: 0, bytes: 0, pixels: 0 });
     s.count++;
     s.pixels += pixels.width * pixels.height;
     s.bytes += "data" in image && image.data instanceof Uint8Array ? image.data.length : pixels.data.length;
-    return image;
   }
 }

@@ -110,12 +110,23 @@ export abstract class ServerChannel<S extends MessageDefs, C extends MessageDefs
   }
 
   ping(): void {
+    this.sendPing(this.nextPingId(), 0);
+  }
+
+  protected nextPingId(): number {
+    return ++this.pingId;
+  }
+
+  /** A PING with `padding` zero bytes (the main channel's network test pads one with 250 KiB). */
+  protected sendPing(id: number, padding: number): void {
     if (this.closedFlag) return;
-    const id = ++this.pingId;
     this.pings.set(id, Date.now());
     if (this.pings.size > 16) this.pings.delete(this.pings.keys().next().value as number);
-    this.sendMessage("Ping" as never, { id, timestamp: BigInt(Date.now()) * 1000n, padding: new Uint8Array(0) } as never);
+    this.sendMessage("Ping" as never, { id, timestamp: BigInt(Date.now()) * 1000n, padding: new Uint8Array(padding) } as never);
   }
+
+  /** A PONG for one of our PINGs arrived. */
+  protected onPong(_id: number): void {}
 
   private receive(chunk: Uint8Array): void {
     if (this.closedFlag) return;
@@ -142,8 +153,10 @@ export abstract class ServerChannel<S extends MessageDefs, C extends MessageDefs
         this.onWindowOpen();
         return;
       case "Pong": {
-        const sent = this.pings.get((msg.body as { id: number }).id);
+        const id = (msg.body as { id: number }).id;
+        const sent = this.pings.get(id);
         if (sent !== undefined) this.rttMs = Date.now() - sent;
+        this.onPong(id);
         return;
       }
       case "Disconnecting":

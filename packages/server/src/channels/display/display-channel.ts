@@ -1,7 +1,8 @@
 import { ChannelType, display as dsp, type LinkOutcome, type MessageSet } from "@saffron/protocol";
 import { ClientImageEncoder, type EncoderSet } from "../../display-pipeline/client-encoder.js";
 import { DirtyRegion } from "../../display-pipeline/dirty-region.js";
-import { PREFERRED_COMPRESSION_NAMES, solidColor, type ImageCompressionMode } from "../../display-pipeline/image-encoder.js";
+import { PREFERRED_COMPRESSION_NAMES, extractRect, solidColor, type ImageCompressionMode, type JpegWanMode } from "../../display-pipeline/image-encoder.js";
+import { LossyAreas } from "../../display-pipeline/lossy-areas.js";
 import type { JpegEncoder } from "../../display-pipeline/stream-jpeg-encoder.js";
 import { ClientStreams, type ClientStreamsOptions, type StreamStats } from "../../display-pipeline/stream-state.js";
 import type { Connection } from "../../net/connection.js";
@@ -19,6 +20,27 @@ export interface DisplayChannelOptions {
   maxImagePixels?: number;
   /** Video streams (MJPEG) for regions that update like video; absent: never stream. */
   streaming?: DisplayStreamingOptions;
+  /** JPEG images for photo-like draws (--jpeg-wan); absent: every draw is lossless. */
+  jpegWan?: DisplayJpegWanOptions;
+}
+
+/**
+ * JPEG-WAN compression (spice-server's --jpeg-wan-compression): with `always`, or with `auto`
+ * while the client's link is slow (`lowBandwidth`, from the main channel's network test),
+ * photo-like rects go out as JPEG images (type 105) instead of QUIC. Every lossy area is
+ * redrawn losslessly once it has been quiet for `quietMs`, so the client ends exact.
+ */
+export interface DisplayJpegWanOptions {
+  mode: JpegWanMode;
+  encoder: JpegEncoder;
+  /** Is the client's link slow (network test below 10 Mibit/s)? Asked at every draw. */
+  lowBandwidth(): boolean;
+  /** When the source last reported damage (ms, Date.now clock); a new client's first frame may be JPEG only while the screen is changing. */
+  sourceChangedAt(): number;
+  /** libjpeg quality 1..100. Default 85 (spice-server's default for JPEG images). */
+  quality?: number;
+  /** A lossy area untouched this long is redrawn losslessly (ms). Default 1000. */
+  quietMs?: number;
 }
 
 export interface DisplayStreamingOptions {
@@ -52,12 +74,38 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
   private surfaceWidth = 0;
   private surfaceHeight = 0;
   private readonly clientCaps: LinkOutcome["clientCaps"]["channel"];
+  /** Areas due for a lossless redraw (lossy areas gone quiet, ended streams): never JPEG. */
+  private losslessRegion?: DirtyRegion;
+  private readonly lossy: LossyAreas;
+  private lossyTimer?: ReturnType<typeof setTimeout>;
+  /** A JPEG encode is in flight: nothing else is sent until its draw went out (order). */
+  private jpegBusy = false;
+  private jpegBroken = false;
+  /** MONITORS_CONFIG + MARK of an initial frame whose image is still being encoded. */
+  private initialTail?: () => void;
+  /** Bumped with every new primary surface: a JPEG for an older one is dropped. */
+  private surfaceGeneration = 0;
   drawsSent = 0;
+  /** JPEG draws sent, and lossless redraws of lossy areas. */
+  readonly lossyStats = { jpegDraws: 0, losslessRefreshes: 0 };
 
   constructor(conn: Connection, link: LinkOutcome, ctx: ServerChannelContext, private readonly opts: DisplayChannelOptions) {
     super(conn, link, 0, ctx);
     this.clientCaps = link.clientCaps.channel;
+    this.lossy = new LossyAreas(opts.jpegWan?.quietMs ?? 1000);
     conn.onDrain(() => this.scheduleFlush());
+  }
+
+  /** Is JPEG on for this client now (mode `always`, or `auto` on a slow link)? */
+  get jpegActive(): boolean {
+    const j = this.opts.jpegWan;
+    if (!j || this.jpegBroken) return false;
+    return j.mode === "always" || (j.mode === "auto" && j.lowBandwidth());
+  }
+
+  /** Areas of the client's picture that are lossy now (waiting for their lossless redraw). */
+  get lossyAreaCount(): number {
+    return this.lossy.count;
   }
 
   get imageStats() {
@@ -91,7 +139,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
         backlog: () => this.conn.pending,
         reports: this.clientCaps.has(dsp.DisplayCaps.StreamReport),
         redraw: (r) => {
-          this.region?.add(r);
+          this.losslessRegion?.add(r);
           this.scheduleFlush();
         },
         wake: () => this.scheduleFlush(),
@@ -132,15 +180,28 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     const fb = this.opts.source.framebuffer();
     this.surfaceWidth = fb.width;
     this.surfaceHeight = fb.height;
+    this.surfaceGeneration++;
     this.region = new DirtyRegion(fb.width, fb.height);
+    this.losslessRegion = new DirtyRegion(fb.width, fb.height);
+    this.lossy.clear();
     this.sendMessage("InvalAllPalettes", {});
     this.sendMessage("SurfaceCreate", { surfaceId: 0, width: fb.width, height: fb.height, format: dsp.SurfaceFormat.Xrgb32, flags: dsp.SurfaceFlags.Primary });
     this.region.all();
+    // MONITORS_CONFIG and MARK follow the first image; a JPEG one is encoded asynchronously.
+    this.initialTail = () => {
+      if (this.clientCaps.has(dsp.DisplayCaps.MonitorsConfig)) {
+        this.sendMessage("MonitorsConfig", { maxAllowed: 1, heads: [{ monitorId: 0, surfaceId: 0, width: fb.width, height: fb.height, x: 0, y: 0, flags: 0 }] } as never);
+      }
+      this.sendMessage("Mark", {});
+    };
     this.flush(true);
-    if (this.clientCaps.has(dsp.DisplayCaps.MonitorsConfig)) {
-      this.sendMessage("MonitorsConfig", { maxAllowed: 1, heads: [{ monitorId: 0, surfaceId: 0, width: fb.width, height: fb.height, x: 0, y: 0, flags: 0 }] } as never);
-    }
-    this.sendMessage("Mark", {});
+    if (!this.jpegBusy) this.runInitialTail();
+  }
+
+  private runInitialTail(): void {
+    const tail = this.initialTail;
+    this.initialTail = undefined;
+    tail?.();
   }
 
   /** The desktop changed size: a new primary surface, everything dirty. */
@@ -148,7 +209,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     if (!this.initialized || this.closed) return;
     // A new surface is a whole frame: while the client is backed up, only remember that
     // one is due (the latest size wins), so repeated resizes cannot queue frames.
-    if (!this.canSend) {
+    if (!this.canSend || this.jpegBusy) {
       this.resizePending = true;
       return;
     }
@@ -161,7 +222,11 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
 
   damage(rects: DamageRect[]): void {
     if (!this.region) return;
-    // Damage inside a video stream becomes its next frame; the rest goes the lossless way.
+    if (!this.lossy.empty) {
+      const now = Date.now();
+      for (const r of rects) this.lossy.touch(r, now);
+    }
+    // Damage inside a video stream becomes its next frame; the rest goes the draw way.
     for (const r of this.streams ? this.streams.damage(rects) : rects) this.region.add(r);
     this.scheduleFlush();
   }
@@ -171,7 +236,8 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || !this.region || (this.region.empty && !this.resizePending && !this.streams?.pending)) return;
+    if (this.flushScheduled || !this.region) return;
+    if (this.region.empty && this.losslessRegion!.empty && !this.resizePending && !this.streams?.pending) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -179,48 +245,143 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
     });
   }
 
-  /** Sends pending damage while the client can take it; `force` ignores the window (initial frame). */
+  /**
+   * Sends pending damage while the client can take it; `force` ignores the window (initial
+   * frame). Stops while a JPEG is being encoded: the damage meanwhile keeps coalescing, and
+   * the encode's completion flushes again.
+   */
   private flush(force: boolean): void {
     const region = this.region;
+    const lossless = this.losslessRegion;
     const encoder = this.encoder;
-    if (!region || !encoder || this.closed) return;
+    if (!region || !lossless || !encoder || this.closed || this.jpegBusy) return;
     const fb = this.opts.source.framebuffer();
     if (this.resizePending || fb.width !== this.surfaceWidth || fb.height !== this.surfaceHeight) return this.resize();
     // The initial frame goes out as one image, as spice-server sends it: some clients take
     // the first draw as "the screen" (spicy-screenshot writes its file on the first invalidate).
     const maxPixels = force ? Number.POSITIVE_INFINITY : (this.opts.maxImagePixels ?? 256 * 1024);
-    while (!region.empty && (force || this.canSend)) {
-      const r = region.take(maxPixels)!;
+    // A new client's first frame may be JPEG only while the screen is changing (a quiet
+    // screen gets its exact picture at once, as spice-server always sends it).
+    const jpegOk =
+      this.jpegActive && (!force || Date.now() - this.opts.jpegWan!.sourceChangedAt() < (this.opts.jpegWan!.quietMs ?? 1000));
+    while (force || this.canSend) {
+      const fromRegion = !region.empty;
+      const r = fromRegion ? region.take(maxPixels) : lossless.take(maxPixels);
+      if (!r) break;
       // Damage queued before a stream started over it is the stream's now.
-      for (const piece of this.streams ? this.streams.outside(r) : [r]) this.draw(fb, piece, encoder);
+      const pieces = this.streams ? this.streams.outside(r) : [r];
+      for (let i = 0; i < pieces.length; i++) {
+        if (this.draw(fb, pieces[i]!, encoder, fromRegion && jpegOk)) {
+          // A JPEG encode started: the rest waits for it (messages stay in order).
+          for (const rest of pieces.slice(i + 1)) (fromRegion ? region : lossless).add(rest);
+          return;
+        }
+      }
     }
     this.streams?.pump();
   }
 
   protected override onClosed(): void {
     this.streams?.close();
+    if (this.lossyTimer) clearTimeout(this.lossyTimer);
+    this.lossyTimer = undefined;
   }
 
-  /** One lossless draw: DRAW_FILL for a solid rect, else DRAW_COPY with an encoded image. */
-  private draw(fb: Framebuffer, r: DamageRect, encoder: ClientImageEncoder): void {
-    const box = { top: r.top, left: r.left, bottom: r.bottom, right: r.right };
-    const base = { surfaceId: 0, box, clip: NO_CLIP };
+  /**
+   * One draw: DRAW_FILL for a solid rect, else DRAW_COPY with an image; a photo-like image
+   * becomes a JPEG when `mayJpeg` (returns true: the draw is sent once encoded).
+   */
+  private draw(fb: Framebuffer, r: DamageRect, encoder: ClientImageEncoder, mayJpeg: boolean): boolean {
     const color = solidColor(fb, r);
     if (color >= 0) {
+      const base = { surfaceId: 0, box: { top: r.top, left: r.left, bottom: r.bottom, right: r.right }, clip: NO_CLIP };
       this.sendMessage("DrawFill", { base, data: { brush: { type: dsp.BrushType.Solid, color }, ropDescriptor: dsp.Ropd.OpPut, mask: NO_MASK } } as never);
-    } else {
-      const image = encoder.encode(fb, r);
-      this.sendMessage("DrawCopy", {
-        base,
-        data: {
-          srcBitmap: image,
-          srcArea: { top: 0, left: 0, bottom: r.bottom - r.top, right: r.right - r.left },
-          ropDescriptor: dsp.Ropd.OpPut,
-          scaleMode: dsp.ScaleMode.Nearest,
-          mask: NO_MASK,
-        },
-      } as never);
+      this.lossless(r);
+      return false;
     }
+    const pixels = extractRect(fb, r);
+    if (mayJpeg && encoder.photoCandidate(pixels)) {
+      this.encodeJpeg(r, pixels, encoder);
+      return true;
+    }
+    this.drawCopy(r, encoder.encodePixels(pixels));
+    this.lossless(r);
+    return false;
+  }
+
+  private drawCopy(r: DamageRect, image: import("@saffron/protocol").image.Image): void {
+    this.sendMessage("DrawCopy", {
+      base: { surfaceId: 0, box: { top: r.top, left: r.left, bottom: r.bottom, right: r.right }, clip: NO_CLIP },
+      data: {
+        srcBitmap: image,
+        srcArea: { top: 0, left: 0, bottom: r.bottom - r.top, right: r.right - r.left },
+        ropDescriptor: dsp.Ropd.OpPut,
+        scaleMode: dsp.ScaleMode.Nearest,
+        mask: NO_MASK,
+      },
+    } as never);
     this.drawsSent++;
+  }
+
+  /** An exact picture of `r` went out. */
+  private lossless(r: DamageRect): void {
+    if (this.lossy.empty) return;
+    const before = this.lossy.count;
+    this.lossy.losslessDrawn(r);
+    if (this.lossy.count !== before || this.lossy.empty) this.armLossyTimer();
+  }
+
+  /** One JPEG encode at a time per client (sharp runs it on the libuv pool). */
+  private encodeJpeg(r: DamageRect, pixels: ReturnType<typeof extractRect>, encoder: ClientImageEncoder): void {
+    const j = this.opts.jpegWan!;
+    const generation = this.surfaceGeneration;
+    this.jpegBusy = true;
+    j.encoder.encode(pixels, j.quality ?? 85).then(
+      (jpeg) => {
+        this.jpegBusy = false;
+        if (this.closed) return;
+        if (generation === this.surfaceGeneration) {
+          this.drawCopy(r, encoder.jpegImage(pixels, jpeg));
+          this.lossy.addLossy(r, Date.now());
+          this.lossyStats.jpegDraws++;
+          this.armLossyTimer();
+          this.runInitialTail();
+        }
+        this.scheduleFlush();
+      },
+      (e: unknown) => {
+        this.jpegBusy = false;
+        if (this.closed) return;
+        this.log.warn(this.name, `JPEG encoder failed, lossless images only: ${(e as Error)?.message ?? String(e)}`);
+        this.jpegBroken = true;
+        if (generation === this.surfaceGeneration) {
+          this.region?.add(r);
+          if (this.initialTail) {
+            // The first frame still has to come first: draw it now, losslessly.
+            this.flush(true);
+            this.runInitialTail();
+          }
+        }
+        this.scheduleFlush();
+      },
+    );
+  }
+
+  /** Wakes up when the next lossy area has been quiet long enough, and queues its lossless redraw. */
+  private armLossyTimer(): void {
+    if (this.lossyTimer) clearTimeout(this.lossyTimer);
+    this.lossyTimer = undefined;
+    const wait = this.lossy.nextQuietIn(Date.now());
+    if (wait === undefined || this.closed) return;
+    this.lossyTimer = setTimeout(() => {
+      this.lossyTimer = undefined;
+      for (const q of this.lossy.takeQuiet(Date.now())) {
+        this.losslessRegion?.add(q);
+        this.lossyStats.losslessRefreshes++;
+      }
+      this.armLossyTimer();
+      this.scheduleFlush();
+    }, Math.ceil(wait) + 5);
+    this.lossyTimer.unref?.();
   }
 }

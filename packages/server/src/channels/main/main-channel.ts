@@ -2,6 +2,7 @@ import { ChannelType, main, type LinkOutcome, type MessageSet } from "@saffron/p
 import type { Connection } from "../../net/connection.js";
 import { ServerChannel, type ServerChannelContext, type ServerHandlerTable } from "../base/server-channel.js";
 import { AgentEmulator, type AgentTarget } from "./agent-emulator.js";
+import { NetTest, type NetTestResult } from "./net-test.js";
 
 type S = typeof main.mainServer.defs;
 type C = typeof main.mainClient.defs;
@@ -22,6 +23,11 @@ export interface MainChannelOptions {
   agent?: AgentTarget;
   /** The desktop's clipboard text now (offered to the client when its agent starts). */
   currentClipboard?(): string | undefined;
+  /**
+   * Run spice-server's network test right after MAIN_INIT (three PINGs, the last with
+   * 250 KiB of padding) to tell slow links from fast ones (`--jpeg-wan auto`). Default false.
+   */
+  netTest?: boolean;
 }
 
 /** The server half of MAIN: MAIN_INIT, CHANNELS_LIST after ATTACH_CHANNELS, mouse modes, the emulated agent. */
@@ -33,6 +39,9 @@ export class ServerMainChannel extends ServerChannel<S, C> {
   private readonly started = Date.now();
   /** The emulated vdagent, when the source has something for one to do. */
   readonly agent: AgentEmulator | undefined;
+  private netTest?: NetTest;
+  /** The network test's outcome (undefined until the client answered its three PINGs). */
+  netTestResult: NetTestResult | undefined;
 
   constructor(conn: Connection, link: LinkOutcome, ctx: ServerChannelContext, private readonly opts: MainChannelOptions) {
     super(conn, link, 0, ctx);
@@ -74,7 +83,29 @@ export class ServerMainChannel extends ServerChannel<S, C> {
       ramHint: 128 * 1024 * 1024,
     });
     if (this.opts.name) this.sendMessage("Name", { name: new TextEncoder().encode(this.opts.name + "\0") });
-    this.ping();
+    if (this.opts.netTest) {
+      const test = (this.netTest = new NetTest(this.nextPingId()));
+      this.nextPingId();
+      this.nextPingId();
+      for (const p of test.pings()) {
+        test.sent(p.id);
+        this.sendPing(p.id, p.padding);
+      }
+    } else this.ping();
+  }
+
+  /** Is the client on a slow link (network test below 10 Mibit/s)? False until the test completed. */
+  get lowBandwidth(): boolean {
+    return this.netTestResult?.lowBandwidth ?? false;
+  }
+
+  protected override onPong(id: number): void {
+    const test = this.netTest;
+    if (!test?.owns(id) || this.netTestResult) return;
+    const r = test.pong(id);
+    if (!r) return;
+    this.netTestResult = r;
+    this.log.info(this.name, `net test: latency ${r.latencyMs.toFixed(2)} ms, ${(r.bitsPerSecond / 1e6).toFixed(1)} Mbit/s${r.lowBandwidth ? " (low bandwidth)" : ""}`);
   }
 
   protected readonly handlers: ServerHandlerTable<C> = {

@@ -1,0 +1,254 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { connectSpice } from "@saffron/client/node";
+import type { BenchOptions } from "./bench-args.js";
+import { startRecorder, HTML5_DISPLAY_CAPS } from "./replay-record.js";
+import { decodeRecording, encodeRecording, profileDisplay, type DisplayProfile, type Recording } from "./replay-recording.js";
+import { startReplayServer } from "./replay-server.js";
+
+export interface ReplayClientResult {
+  client: "saffron" | "spice-html5";
+  /** ms from navigation start until the first complete frame (DISPLAY_MARK) was on the canvas. */
+  firstFrameMs: number;
+  /** ms from the first frame until every recorded draw was on the canvas. */
+  replayMs: number;
+  /** Recorded screen updates per second of replay. */
+  fps: number;
+}
+
+export interface ReplayBenchResult {
+  profile: DisplayProfile;
+  runs: number;
+  saffron: ReplayClientResult;
+  html5: ReplayClientResult;
+  fpsRatio: number;
+  firstFrameRatio: number;
+}
+
+interface Io {
+  write(s: string): void;
+  log?(s: string): void;
+}
+
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".map": "application/json" };
+
+/** The repository root (where apps/web-client is), from this module's location. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "apps/web-client/build.mjs"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error("bench replay: cannot find apps/web-client (run it from the Saffron repository)");
+}
+
+/** A deterministic colourful picture (B,G,R,A). */
+function picture(width: number, height: number, seed: number): { width: number; height: number; data: Uint8Array; hasAlpha: boolean } {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const v = Math.sin((x + seed * 13) / 17) + Math.sin((y - seed * 7) / 11) + Math.sin((x + y) / 23);
+      data[i] = (128 + 127 * Math.sin(v * 2.1)) | 0;
+      data[i + 1] = (128 + 127 * Math.sin(v * 1.3 + 2)) | 0;
+      data[i + 2] = (128 + 127 * Math.sin(v * 0.7 + 4)) | 0;
+      data[i + 3] = 255;
+    }
+  }
+  return { width, height, data, hasAlpha: false };
+}
+
+/**
+ * Records a display session on Xspice (auto_lz images, builtin MJPEG streams, display caps as
+ * spice-html5 announces them, GLZ window 0): an xterm scrolling `seq`, a picture, a 20 fps
+ * animation for 3 s.
+ */
+export async function recordWorkload(log: (s: string) => void): Promise<Recording> {
+  const tk = await import("@saffron/testkit");
+  const xspice = await tk.startXspice({ imageCompression: "auto_lz", videoCodecs: "spice:mjpeg", resolution: "1024x768" });
+  const framesDir = tk.makeTempDir("replay-frames");
+  try {
+    await tk.setRootColor(xspice.display, "#336699");
+    const recorder = await startRecorder(xspice.port, { displayCaps: HTML5_DISPLAY_CAPS });
+    const session = await connectSpice(`spice://127.0.0.1:${recorder.port}`, { glzWindowSize: 0, channelTypes: [2, 3, 4] });
+    let anim: { pid: number; stop(): Promise<unknown> } | undefined;
+    try {
+      await session.waitForIdle(300, 15_000);
+      await tk.openXterm(xspice.display, { command: "seq 1 3000; exec sleep 100000", geometry: "80x30+10+10" });
+      await session.waitForIdle(300, 15_000);
+      await tk.showImage(xspice.display, picture(320, 240, 1), { x: 640, y: 20 });
+      await session.waitForIdle(300, 15_000);
+      const files: string[] = [];
+      for (let k = 0; k < 10; k++) {
+        const f = join(framesDir, `f${k}.png`);
+        tk.writePng(f, picture(400, 300, k * 3));
+        files.push(f);
+      }
+      anim = tk.runOnDisplay(xspice.display, "animate", ["-title", "saffron-replay-anim", "-delay", "5", "-geometry", "+300+400", ...files]);
+      await tk.waitForWindow(xspice.display, "saffron-replay-anim");
+      await new Promise((r) => setTimeout(r, 3000));
+      await anim.stop();
+      anim = undefined;
+      await session.waitForIdle(800, 15_000);
+    } finally {
+      await anim?.stop();
+      session.close();
+    }
+    const rec = await recorder.stop();
+    log(`recorded ${rec.channels.map((c) => `type ${c.type}: ${c.chunks.reduce((n, k) => n + k.data.length, 0)} B`).join(", ")}\n`);
+    return rec;
+  } finally {
+    tk.removeTempDir(framesDir);
+    await xspice.stop();
+  }
+}
+
+function html5Page(wsUrl: string, firstFrame: number, lastDraw: number): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>spice-html5 replay</title></head>
+<body><div id="spice-area"><div id="spice-screen" class="spice-screen"></div></div><div id="message-div" hidden></div>
+<script type="module">
+import { SpiceConn } from "/html5/spiceconn.js";
+import { SpiceMainConn } from "/html5/main.js";
+const bench = (window.bench = { count: 0, firstFrameAt: 0, doneAt: 0, error: "" });
+const orig = SpiceConn.prototype.process_message;
+SpiceConn.prototype.process_message = function (msg) {
+  const r = orig.call(this, msg);
+  if (this.type === 2) {
+    bench.count++;
+    if (!bench.firstFrameAt && bench.count >= ${firstFrame}) bench.firstFrameAt = performance.now();
+    if (!bench.doneAt && bench.count >= ${lastDraw}) bench.doneAt = performance.now();
+  }
+  return r;
+};
+new SpiceMainConn({ uri: ${JSON.stringify(wsUrl)}, screen_id: "spice-screen", message_id: "message-div", password: "", onerror: (e) => (bench.error = String(e && e.message || e)) });
+</script></body></html>`;
+}
+
+/** Runs one client in a fresh page; returns its times. */
+async function runClient(
+  context: import("playwright-core").BrowserContext,
+  client: "saffron" | "spice-html5",
+  origin: string,
+  wsUrl: string,
+  profile: DisplayProfile,
+): Promise<ReplayClientResult> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    let first: number, done: number;
+    if (client === "saffron") {
+      await page.goto(`${origin}/?${new URLSearchParams({ url: wsUrl, autoconnect: "1", scaling: "none" })}`);
+      const when = async (serial: number) =>
+        (await (
+          await page.waitForFunction(
+            (n) => {
+              const c = (globalThis as unknown as { saffronConsole?: { displaySerial: number } }).saffronConsole;
+              return c && c.displaySerial >= n ? performance.now() : 0;
+            },
+            serial,
+            { polling: "raf", timeout: 120_000 },
+          )
+        ).jsonValue()) as number;
+      first = await when(profile.firstFrameMessage);
+      done = await when(profile.lastDrawMessage);
+    } else {
+      await page.goto(`${origin}/html5-replay.html`);
+      await page.waitForFunction(() => (globalThis as unknown as { bench: { doneAt: number } }).bench.doneAt > 0, null, { polling: 100, timeout: 120_000 });
+      const b = await page.evaluate(() => (globalThis as unknown as { bench: { firstFrameAt: number; doneAt: number } }).bench);
+      first = b.firstFrameAt;
+      done = b.doneAt;
+    }
+    if (errors.length) throw new Error(`${client}: page errors: ${errors.join(" | ")}`);
+    const replayMs = Math.max(1, done - first);
+    return { client, firstFrameMs: first, replayMs, fps: (profile.frames * 1000) / replayMs };
+  } finally {
+    await page.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+function medianResult(rs: ReplayClientResult[]): ReplayClientResult {
+  const replayMs = median(rs.map((r) => r.replayMs));
+  return { client: rs[0]!.client, firstFrameMs: median(rs.map((r) => r.firstFrameMs)), replayMs, fps: median(rs.map((r) => r.fps)) };
+}
+
+/**
+ * `saffron bench replay`: records a display session on Xspice, then replays it as fast as
+ * possible over a local WebSocket into headless Chromium, to Saffron's web console (apps/web-client,
+ * session in a Worker) and to spice-html5 (/usr/share/spice-html5), alternately, `runs` times
+ * each. Reports time to first frame and screen updates per second (medians).
+ */
+export async function runReplayBench(opts: BenchOptions & { recording?: string }, io: Io): Promise<ReplayBenchResult> {
+  const log = io.log ?? (() => {});
+  const html5Dir = opts.spiceHtml5Dir;
+  if (!existsSync(join(html5Dir, "main.js"))) throw new Error(`spice-html5 not found in ${html5Dir} (apt-get install spice-html5, or --spice-html5 DIR)`);
+  const root = repoRoot();
+  const { buildWebClient } = (await import(pathToFileURL(join(root, "apps/web-client/build.mjs")).href)) as { buildWebClient(): Promise<{ dist: string }> };
+  const { dist } = await buildWebClient();
+
+  const tmp = mkdtempSync(join(tmpdir(), "saffron-replay-"));
+  let http: Server | undefined;
+  let context: import("playwright-core").BrowserContext | undefined;
+  const replay = await (async () => {
+    const rec = opts.recording && existsSync(opts.recording) ? decodeRecording(new Uint8Array(readFileSync(opts.recording))) : await recordWorkload(log);
+    writeFileSync(join(tmp, "session.rec"), encodeRecording(rec));
+    return rec;
+  })();
+  try {
+    const display = replay.channels.find((c) => c.type === 2);
+    if (!display) throw new Error("the recording has no display channel");
+    const profile = profileDisplay(display);
+    log(`display: ${profile.messages} messages, ${profile.frames} screen updates, ${(profile.bytes / 1e6).toFixed(2)} MB over ${(profile.durationMs / 1000).toFixed(1)} s recorded\n`);
+    const server = await startReplayServer(replay);
+    const ours = resolve(dist), theirs = resolve(html5Dir);
+    const page5 = html5Page(server.url, profile.firstFrameMessage, profile.lastDrawMessage);
+    http = createServer((req, res) => {
+      const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      if (path === "/html5-replay.html") return void res.writeHead(200, { "content-type": "text/html" }).end(page5);
+      const [base, rel] = path.startsWith("/html5/") ? [theirs, path.slice(7)] : [ours, path === "/" ? "index.html" : path];
+      const file = normalize(join(base, rel));
+      if (!file.startsWith(base)) return void res.writeHead(403).end();
+      let body: Buffer;
+      try {
+        body = readFileSync(file);
+      } catch {
+        return void res.writeHead(404).end();
+      }
+      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
+    });
+    await new Promise<void>((ok) => http!.listen(0, "127.0.0.1", ok));
+    const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const { chromium } = await import("playwright-core");
+    context = await chromium.launchPersistentContext(join(tmp, "profile"), { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+    const results: Record<"saffron" | "spice-html5", ReplayClientResult[]> = { saffron: [], "spice-html5": [] };
+    const runs = Math.max(1, opts.runs);
+    for (let i = 0; i < runs + 1; i++) {
+      for (const client of ["spice-html5", "saffron"] as const) {
+        const r = await runClient(context, client, origin, server.url, profile);
+        if (i > 0) results[client].push(r); // the first round warms the browser's caches
+        log(`${i === 0 ? "warm-up " : ""}${client}: first frame ${r.firstFrameMs.toFixed(0)} ms, replay ${r.replayMs.toFixed(0)} ms, ${r.fps.toFixed(1)} updates/s\n`);
+      }
+    }
+    await server.stop();
+    const saffron = medianResult(results.saffron), html5 = medianResult(results["spice-html5"]);
+    const result: ReplayBenchResult = { profile, runs, saffron, html5, fpsRatio: saffron.fps / html5.fps, firstFrameRatio: saffron.firstFrameMs / html5.firstFrameMs };
+    if (opts.json) io.write(JSON.stringify({ bench: "replay", ...result }) + "\n");
+    else {
+      io.write(`replay of ${profile.frames} screen updates (${profile.messages} display messages, ${(profile.bytes / 1e6).toFixed(2)} MB), median of ${runs}\n`);
+      io.write(`  client        first frame   replay      updates/s\n`);
+      for (const r of [saffron, html5]) io.write(`  ${r.client.padEnd(12)}  ${r.firstFrameMs.toFixed(0).padStart(7)} ms  ${r.replayMs.toFixed(0).padStart(7)} ms  ${r.fps.toFixed(1).padStart(9)}\n`);
+      io.write(`  saffron / spice-html5: ${result.fpsRatio.toFixed(2)}x updates/s (target >= 3x), first frame at ${(result.firstFrameRatio * 100).toFixed(0)}% of its time (target <= 50%)\n`);
+    }
+    return result;
+  } finally {
+    await context?.close();
+    await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
