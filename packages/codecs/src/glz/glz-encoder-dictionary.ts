@@ -54,6 +54,9 @@ export class GlzEncoderDictionary {
   constructor(windowPixels: number) {
     if (!Number.isInteger(windowPixels) || windowPixels < 0) throw new RangeError(`bad GLZ window size ${windowPixels}`);
     this.windowPixels = Math.min(windowPixels, GLZ_MAX_WINDOW_PIXELS);
+    // Write the (already zero) 8 MB table once so its pages are mapped now, once per client,
+    // rather than page-faulted in one by one by the first images' random probes.
+    this.htab.fill(0);
   }
 
   /** The id the next image will get. */

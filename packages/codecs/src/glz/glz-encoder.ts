@@ -124,7 +124,26 @@ let mImageDist = 0;
 let mPixDist = 0;
 
 /**
+ * Writes the literal pixels px[from, to) (B, G, R each) as runs of at most MAX_COPY, each after
+ * its control byte (count - 1). Each pixel is stored as a 4-byte word whose fourth byte the next
+ * write overwrites (`out` has slack past the bound).
+ */
+function writeLiterals(out: Uint8Array, outView: DataView, op: number, px: Int32Array, from: number, to: number): number {
+  while (from < to) {
+    const end = Math.min(to, from + MAX_COPY);
+    out[op++] = end - from - 1;
+    for (let i = from; i < end; i++, op += 3) outView.setInt32(op, px[i], true);
+    from = end;
+  }
+  return op;
+}
+
+/**
  * The colour pass. Pixels compare on B, G, R. Returns the output position.
+ *
+ * Literal pixels are not written as they are met: the pending run px[litStart, anchor) is
+ * written in one go before the next match (and at the end), which keeps the per-pixel loop
+ * short (it is bound by the latency of the random hash-table probes).
  */
 function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint8Array, op: number): number {
   const px = cur.pixels;
@@ -139,24 +158,17 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
     }
     return op;
   }
+  const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const htab = dict.htab;
   const slots = dict.slots;
   const curSlot = cur.slot;
   const curId = cur.id;
   const type = cur.type;
 
-  let lastCopy = op;
-  out[op++] = MAX_COPY - 1;
   let h = hashRgb(px, 0) << 1;
   htab[h] = curSlot;
   htab[h + 1] = 0;
-  for (let i = 0; i < 2; i++, op += 3) {
-    const v = px[i];
-    out[op] = v;
-    out[op + 1] = v >>> 8;
-    out[op + 2] = v >>> 16;
-  }
-  let copy = 2;
+  let litStart = 0;
   let ip = 2;
   const ipBound = n - BOUND_OFFSET;
   const ipLimit = n - LIMIT_OFFSET;
@@ -164,76 +176,73 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
   while (ip < ipLimit) {
     const anchor = ip;
     const p0 = px[ip];
+    const p1 = px[ip + 1];
     let len = 0;
-    if (((px[ip - 1] ^ p0) << 8) === 0 && ((p0 ^ px[ip + 1]) << 8) === 0 && ((p0 ^ px[ip + 2]) << 8) === 0) {
+    let imageDist = 0;
+    let pixDist = 1;
+    if (((px[ip - 1] ^ p0) << 8) === 0 && ((p0 ^ p1) << 8) === 0 && ((p0 ^ px[ip + 2]) << 8) === 0) {
       // A run of the previous pixel.
-      mImageDist = 0;
-      mPixDist = 1;
       ip += 3;
-      len = 3;
-      while (ip < ipBound) {
-        if (((px[ip] ^ p0) << 8) !== 0) break;
-        ip++;
-        len++;
+      while (
+        ip + 4 <= ipBound &&
+        ((px[ip] ^ p0) << 8) === 0 &&
+        ((px[ip + 1] ^ p0) << 8) === 0 &&
+        ((px[ip + 2] ^ p0) << 8) === 0 &&
+        ((px[ip + 3] ^ p0) << 8) === 0
+      ) {
+        ip += 4;
       }
+      while (ip < ipBound && ((px[ip] ^ p0) << 8) === 0) ip++;
+      len = ip - anchor;
     } else {
-      h = hashRgb(px, ip) << 1;
+      // hashRgb(px, ip), inline.
+      const p2 = px[ip + 2];
+      let hv = (5381 * 33) ^ ((p0 >>> 16) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ ((p0 >>> 8) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ (p0 & 255);
+      hv = (((hv << 5) + hv) | 0) ^ ((p1 >>> 16) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ ((p1 >>> 8) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ (p1 & 255);
+      hv = (((hv << 5) + hv) | 0) ^ ((p2 >>> 16) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ ((p2 >>> 8) & 255);
+      hv = (((hv << 5) + hv) | 0) ^ (p2 & 255);
+      h = (hv & HASH_MASK) << 1;
       const slot = htab[h];
       const rp = htab[h + 1];
-      let refPx: Int32Array | undefined;
-      if (slot === curSlot) {
-        refPx = px;
-      } else {
-        const img = slots[slot];
-        if (img !== undefined && img.alive && img.type === type) refPx = img.pixels;
-      }
-      if (refPx !== undefined && rp <= refPx.length - 2 && ((refPx[rp] ^ p0) << 8) === 0 && ((refPx[rp + 1] ^ px[ip + 1]) << 8) === 0) {
-        let imageDist: number;
-        let pixDist: number;
-        if (refPx === px) {
-          imageDist = 0;
-          pixDist = anchor - rp;
-        } else {
-          imageDist = curId - slots[slot].id;
-          pixDist = rp;
-        }
-        if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
-          const refEnd = refPx.length;
-          let t = ip + 2;
-          let r = rp + 2;
-          while (t < ipBound && r < refEnd && ((refPx[r] ^ px[t]) << 8) === 0) {
-            t++;
-            r++;
-          }
-          len = t - ip;
-          // Two pixels are only worth a reference of at most 5 bytes.
-          if (len === 2 && refSize(imageDist, pixDist) > 5) len = 0;
-          mImageDist = imageDist;
-          mPixDist = pixDist;
-        }
-      }
       htab[h] = curSlot;
       htab[h + 1] = anchor;
-      if (len === 0) {
-        out[op] = p0;
-        out[op + 1] = p0 >>> 8;
-        out[op + 2] = p0 >>> 16;
-        op += 3;
-        ip = anchor + 1;
-        if (++copy === MAX_COPY) {
-          copy = 0;
-          lastCopy = op;
-          out[op++] = MAX_COPY - 1;
+      if (slot === curSlot) {
+        // In this image: rp is before anchor unless the entry is stale.
+        if (rp < anchor && ((px[rp] ^ p0) << 8) === 0 && ((px[rp + 1] ^ p1) << 8) === 0) {
+          pixDist = anchor - rp;
+          if (pixDist < MAX_PIXEL_LONG_DISTANCE) {
+            len = 2 + equalPixels(px, ip + 2, px, rp + 2, Math.min(ipBound - ip, n - rp) - 2);
+            // Two pixels are only worth a reference of at most 5 bytes.
+            if (len === 2 && refSize(0, pixDist) > 5) len = 0;
+          }
         }
+      } else {
+        const img = slots[slot];
+        if (img !== undefined && img.alive && img.type === type) {
+          const refPx = img.pixels;
+          if (rp <= refPx.length - 2 && ((refPx[rp] ^ p0) << 8) === 0 && ((refPx[rp + 1] ^ p1) << 8) === 0) {
+            imageDist = curId - img.id;
+            pixDist = rp;
+            if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
+              len = 2 + equalPixels(px, ip + 2, refPx, rp + 2, Math.min(ipBound - ip, refPx.length - rp) - 2);
+              if (len === 2 && refSize(imageDist, pixDist) > 5) len = 0;
+            }
+          }
+        }
+      }
+      if (len === 0) {
+        ip = anchor + 1;
         continue;
       }
     }
 
-    if (copy) out[lastCopy] = copy - 1;
-    else op--;
-    copy = 0;
-
-    op = writeMatch(out, op, mImageDist, mImageDist === 0 ? mPixDist - 1 : mPixDist, len);
+    op = writeLiterals(out, outView, op, px, litStart, anchor);
+    op = writeMatch(out, op, imageDist, imageDist === 0 ? pixDist - 1 : pixDist, len);
     ip = anchor + len - 2;
     if (ip > anchor) {
       h = hashRgb(px, ip) << 1;
@@ -247,25 +256,25 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
       htab[h + 1] = ip;
     }
     ip++;
-    lastCopy = op;
-    out[op++] = MAX_COPY - 1;
+    litStart = ip;
   }
+  return writeLiterals(out, outView, op, px, litStart, n);
+}
 
-  for (; ip < n; ip++) {
-    const v = px[ip];
-    out[op] = v;
-    out[op + 1] = v >>> 8;
-    out[op + 2] = v >>> 16;
-    op += 3;
-    if (++copy === MAX_COPY) {
-      copy = 0;
-      lastCopy = op;
-      out[op++] = MAX_COPY - 1;
-    }
+/** Number of pixels, up to max, that are equal on B, G, R in a from i and b from j. */
+function equalPixels(a: Int32Array, i: number, b: Int32Array, j: number, max: number): number {
+  let k = 0;
+  while (
+    k + 4 <= max &&
+    ((a[i + k] ^ b[j + k]) << 8) === 0 &&
+    ((a[i + k + 1] ^ b[j + k + 1]) << 8) === 0 &&
+    ((a[i + k + 2] ^ b[j + k + 2]) << 8) === 0 &&
+    ((a[i + k + 3] ^ b[j + k + 3]) << 8) === 0
+  ) {
+    k += 4;
   }
-  if (copy) out[lastCopy] = copy - 1;
-  else op--;
-  return op;
+  while (k < max && ((a[i + k] ^ b[j + k]) << 8) === 0) k++;
+  return k;
 }
 
 /** The alpha pass of RGBA: one-byte units (byte 3), minimum match 4, coded length - 2. */
