@@ -86,6 +86,7 @@ export class SpiceServer {
   private readonly sockets = new Set<Socket>();
   /** When the source last reported damage (Date.now). */
   private sourceChangedAt = 0;
+  private ticketExpiresAt: number | undefined;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   private readonly http = createHttpServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("This is a SPICE server: connect with a SPICE client or a WebSocket.\n");
@@ -101,6 +102,7 @@ export class SpiceServer {
       throw new Error("a password is required (or disable ticketing explicitly)");
     }
     this.log = options.log ?? silentLogger;
+    this.ticketExpiresAt = options.passwordExpiresAt;
     this.encoders = options.encoders ?? defaultEncoders();
     if (options.streaming !== false) this.jpeg = options.streaming?.encoder ?? sharpJpegEncoder();
     if ((options.jpegWan ?? "auto") !== "never") this.jpegWanEncoder = options.jpegWanEncoder ?? this.jpeg ?? sharpJpegEncoder();
@@ -109,6 +111,14 @@ export class SpiceServer {
         this.handleConnection(websocketConnection(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
       });
     });
+  }
+
+  /**
+   * Sets (or clears, with undefined) when the ticket expires (ms since epoch): links after
+   * that are refused with PERMISSION_DENIED; clients already connected stay connected.
+   */
+  setTicketExpiry(expiresAt: number | undefined): void {
+    this.ticketExpiresAt = expiresAt;
   }
 
   get clientCount(): number {
@@ -189,7 +199,7 @@ export class SpiceServer {
       accepted = await acceptLink(conn, {
         password: () => {
           if (this.options.disableTicketing) return null;
-          if (this.options.passwordExpiresAt !== undefined && Date.now() > this.options.passwordExpiresAt) return "\0expired\0";
+          if (this.ticketExpiresAt !== undefined && Date.now() > this.ticketExpiresAt) return "\0expired\0";
           return this.options.password ?? null;
         },
         accept: (mess) => this.acceptChannel(mess),
@@ -336,9 +346,9 @@ export class SpiceServer {
 
   /**
    * Stops listening, drops every client and stops the source. Prompt: every accepted socket
-   * is destroyed, including ones that never linked (a net.Server's close() would otherwise
-   * wait for them: an idle connection up to its 30 s first-byte timeout, a refused link up
-   * to its 2 s linger, an HTTP keep-alive connection up to its keep-alive timeout).
+   * is destroyed, including ones no session owns (a net.Server's close() would otherwise wait
+   * for them: an idle connection or an upgraded WebSocket that never linked ~30 s, until its
+   * first-byte or link timeout; an HTTP keep-alive connection ~5 s; a link in progress).
    */
   async close(): Promise<void> {
     for (const s of this.sessions.values()) for (const c of s.channels) c.close();

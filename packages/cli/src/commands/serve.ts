@@ -12,12 +12,18 @@ Options:
   --addr A                 listen address (default 127.0.0.1)
   --password-file F        the ticket clients must give (first line of F); or SPICE_PASSWORD
   --disable-ticketing      let anyone connect without a password
+  --ticket-expiry S        the password is valid for S seconds from start: later links are
+                           refused (PERMISSION_DENIED); clients already connected stay
   --tls-port P --cert F --key F   also listen with TLS
   --image-compression M    off|quic|lz|glz|lz4|auto_lz|auto_glz (default auto_glz)
+  --jpeg-wan M             auto|never|always (default auto): photo-like areas as JPEG, always
+                           or only for clients on a slow link (< 10 Mbit/s in the network test
+                           at connect); lossy areas are redrawn exactly after 1 s without change
   -v, --verbose            log connections and errors to stderr
 `;
 
 const MODES = ["off", "quic", "lz", "glz", "lz4", "auto_lz", "auto_glz"] as const;
+const JPEG_WAN = ["auto", "never", "always"] as const;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -31,6 +37,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       cert: { type: "string" },
       key: { type: "string" },
       "image-compression": { type: "string" },
+      "jpeg-wan": { type: "string" },
+      "ticket-expiry": { type: "string" },
       demo: { type: "boolean" },
       image: { type: "string" },
       x11: { type: "string" },
@@ -46,6 +54,14 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (sources.length !== 1) throw new UsageError(`choose exactly one of --demo, --image F.png, --x11 :N\n\n${HELP}`);
   const mode = (values["image-compression"] ?? "auto_glz") as (typeof MODES)[number];
   if (!MODES.includes(mode)) throw new UsageError(`--image-compression must be one of ${MODES.join(", ")}`);
+  const jpegWan = (values["jpeg-wan"] ?? "auto") as (typeof JPEG_WAN)[number];
+  if (!JPEG_WAN.includes(jpegWan)) throw new UsageError(`--jpeg-wan must be one of ${JPEG_WAN.join(", ")}`);
+  let ticketExpirySeconds: number | undefined;
+  if (values["ticket-expiry"] !== undefined) {
+    ticketExpirySeconds = Number(values["ticket-expiry"]);
+    if (!Number.isFinite(ticketExpirySeconds) || ticketExpirySeconds <= 0) throw new UsageError("--ticket-expiry must be a number of seconds > 0");
+    if (values["disable-ticketing"]) throw new UsageError("--ticket-expiry needs a password (not --disable-ticketing)");
+  }
   const port = values.port === undefined ? 5930 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a port number");
   let password: string | undefined;
@@ -78,6 +94,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     password,
     disableTicketing: values["disable-ticketing"],
     imageCompression: mode,
+    jpegWan,
     log,
     name: "Saffron",
   });
@@ -87,11 +104,18 @@ export async function serveCommand(args: string[]): Promise<number> {
     tlsPort: values["tls-port"] === undefined ? undefined : Number(values["tls-port"]),
     tls,
   });
+  // The expiry counts from when the server is ready, as with spice-server's set_ticket(lifetime).
+  if (ticketExpirySeconds !== undefined) spice.setTicketExpiry(Date.now() + ticketExpirySeconds * 1000);
   const host = values.addr ?? "127.0.0.1";
   const parts = [bound.port !== undefined ? `port=${bound.port}` : "", bound.tlsPort !== undefined ? `tls-port=${bound.tlsPort}` : ""].filter(Boolean);
   process.stdout.write(`serving ${source.description} at spice://${host}${bound.port !== undefined ? ":" + bound.port : ""}${bound.port === undefined ? "?" + parts.join("&") : bound.tlsPort !== undefined ? "?tls-port=" + bound.tlsPort : ""}\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      // A second signal while closing: leave at once.
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
+      resolve();
+    };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });

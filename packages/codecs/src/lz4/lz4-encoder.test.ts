@@ -5,7 +5,7 @@ import { readVector, VECTORS } from "../lz/__fixtures__/test-images.js";
 import { decodeLz4 } from "./decode-lz4.js";
 import { decodeLz4Block } from "./lz4-block.js";
 import { compressLz4Block, lz4CompressBound } from "./lz4-block-encoder.js";
-import { encodeLz4 } from "./lz4-encoder.js";
+import { encodeLz4, Lz4Encoder } from "./lz4-encoder.js";
 
 describe("encodeLz4 against liblz4 1.9.4 + spice-server framing (golden vectors)", () => {
   for (const name of VECTORS) {
@@ -87,5 +87,18 @@ describe("encodeLz4 round trips", () => {
     px.copyWithin(80_000, 70_000, 75_000);
     const out = decodeLz4(encodeLz4(img), 1000, 100);
     expect(samePixels(out.data, img, true)).toBe(true);
+  });
+
+  it("Lz4Encoder: same bytes as encodeLz4, a view reused by the next encode", () => {
+    const enc = new Lz4Encoder();
+    const a = randomImage(120, 50, 3, 40);
+    const b = randomImage(30, 10, 4, 5);
+    const first = enc.encode(a);
+    expect(Buffer.compare(Buffer.from(first), Buffer.from(encodeLz4(a)))).toBe(0);
+    const copy = first.slice();
+    const second = enc.encode(b, { topDown: false });
+    expect(second.buffer).toBe(first.buffer);
+    expect(Buffer.compare(Buffer.from(second), Buffer.from(encodeLz4(b, { topDown: false })))).toBe(0);
+    expect(Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(copy))).toBe(0);
   });
 });

@@ -30,6 +30,9 @@ export function socketConnection(socket: Socket, kind: "tcp" | "tls", initial?: 
   const early: Uint8Array[] = initial && initial.length ? [initial] : [];
   socket.setNoDelay(true);
   socket.on("error", () => {});
+  // The client closed its side: the channel is over (as spice-server treats EOF). Without
+  // this, a socket with unsent bytes towards a client that no longer reads would linger.
+  socket.on("end", () => socket.destroy());
   let pausedForBacklog = false;
   socket.on("drain", () => {
     if (pausedForBacklog && !socket.destroyed) {

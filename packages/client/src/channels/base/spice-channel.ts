@@ -204,6 +204,20 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
     return link;
   }
 
+  /**
+   * Stops reading from the server (the transport is paused: bytes stay in the kernel and the
+   * server's send buffer, no message is handled, no ACK is sent), as a stalled client would.
+   * For tests and diagnostics; `resumeReading()` picks up where it stopped. Transports without
+   * pause() (in-memory pairs) ignore it.
+   */
+  pauseReading(): void {
+    this.transport?.pause?.();
+  }
+
+  resumeReading(): void {
+    this.transport?.resume?.();
+  }
+
   /** Did the server advertise this channel capability? */
   serverHasCap(bit: number): boolean {
     return this.link?.serverCaps.channel.has(bit) ?? false;
