@@ -179,9 +179,9 @@ describe("server --jpeg-wan", () => {
       await server.close();
     }
 
-    // never: no network test, no JPEG even over the slow link.
+    // never: no network test (zlib-glz-wan auto would also want one), no JPEG even over the slow link.
     const src2 = desktop();
-    const server2 = new SpiceServer({ source: src2, disableTicketing: true, jpegWan: "never" });
+    const server2 = new SpiceServer({ source: src2, disableTicketing: true, jpegWan: "never", zlibGlzWan: "never" });
     const { port: port2 } = (await server2.listen({ port: 0 })) as { port: number };
     const relay2 = await slowRelay(port2, 384 * 1024);
     const slow2 = await connectSpice(`spice://127.0.0.1:${relay2.port}`);

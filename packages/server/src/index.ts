@@ -6,6 +6,7 @@ export * from "./sources/demo-source.js";
 export * from "./display-pipeline/image-encoder.js";
 export * from "./display-pipeline/client-encoder.js";
 export * from "./display-pipeline/dirty-region.js";
+export * from "./display-pipeline/pixmap-cache.js";
 export * from "./sources/x11-source.js";
 export * from "./display-pipeline/stream-detector.js";
 export * from "./display-pipeline/stream-jpeg-encoder.js";

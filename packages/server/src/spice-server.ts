@@ -9,7 +9,7 @@ import { ServerCursorChannel } from "./channels/cursor/cursor-channel.js";
 import { ServerDisplayChannel } from "./channels/display/display-channel.js";
 import { ServerInputsChannel, inputsServerCaps } from "./channels/inputs/inputs-channel.js";
 import { ServerMainChannel } from "./channels/main/main-channel.js";
-import type { EncoderSet } from "./display-pipeline/client-encoder.js";
+import type { EncoderSet, ZlibGlzWanMode } from "./display-pipeline/client-encoder.js";
 import type { ImageCompressionMode, JpegWanMode } from "./display-pipeline/image-encoder.js";
 import { acceptLink } from "./link/link-acceptor.js";
 import { socketConnection, websocketConnection, type Connection } from "./net/connection.js";
@@ -48,6 +48,18 @@ export interface SpiceServerOptions {
   jpegWanQuality?: number;
   /** A lossy area is redrawn losslessly after this long without changes (ms). Default 1000. */
   lossyQuietMs?: number;
+  /**
+   * ZLIB_GLZ (spice-server's --zlib-glz-wan-compression): GLZ images are deflated (image type
+   * 107) when that makes them smaller, with `always`, or with `auto` (the default) while the
+   * client's link is slow (the same network test as jpegWan). Only where GLZ is used.
+   */
+  zlibGlzWan?: ZlibGlzWanMode;
+  /**
+   * The clients' pixmap caches (default on): pixels drawn before go out as FROM_CACHE
+   * references. `maxPixels` bounds what each client is asked to hold (and what the server
+   * keeps to verify hits); default three screens within 4..16 Mpixels.
+   */
+  pixmapCache?: false | { maxPixels?: number; minPixels?: number };
 }
 
 export interface ListenOptions {
@@ -250,8 +262,10 @@ export class SpiceServer {
         name: this.options.name,
         agent: this.options.source,
         currentClipboard: () => this.clipboardText,
-        // The network test only matters to --jpeg-wan auto.
-        netTest: this.jpegWanEncoder !== undefined && (this.options.jpegWan ?? "auto") === "auto",
+        // The network test only matters to --jpeg-wan auto and --zlib-glz-wan auto.
+        netTest:
+          (this.jpegWanEncoder !== undefined && (this.options.jpegWan ?? "auto") === "auto") ||
+          ((this.options.zlibGlzWan ?? "auto") === "auto" && this.encoders.deflate !== undefined),
       });
       session.main = main;
       main.on("closed", () => {
@@ -267,7 +281,8 @@ export class SpiceServer {
     if (!session) return conn.close();
     let ch: ServerChannel<any, any>;
     switch (type) {
-      case ChannelType.Display:
+      case ChannelType.Display: {
+        const relinked = session.display !== undefined;
         session.display?.close();
         ch = session.display = new ServerDisplayChannel(conn, link, ctx, {
           source: this.options.source,
@@ -290,8 +305,12 @@ export class SpiceServer {
                 quietMs: this.options.lossyQuietMs,
               }
             : undefined,
+          pixmapCache: this.options.pixmapCache,
+          clientCacheStale: relinked,
+          zlibGlzWan: { mode: this.options.zlibGlzWan ?? "auto", lowBandwidth: () => session.main?.lowBandwidth ?? false },
         });
         break;
+      }
       case ChannelType.Inputs:
         session.inputs?.close();
         ch = session.inputs = new ServerInputsChannel(conn, link, ctx, this.options.source);
@@ -336,6 +355,8 @@ export class SpiceServer {
         messagesSent: c.messagesSent,
       })),
       images: s.display?.imageStats ?? {},
+      /** The client's pixmap cache as the server accounts it: hits, adds, evictions, entries, pixels, capacity. */
+      pixmapCache: s.display?.pixmapCacheStats,
       streams: s.display?.streamStats,
       /** The main channel's network test (undefined: not run or not answered yet). */
       netTest: s.main?.netTestResult,

@@ -19,11 +19,15 @@ Options:
   --jpeg-wan M             auto|never|always (default auto): photo-like areas as JPEG, always
                            or only for clients on a slow link (< 10 Mbit/s in the network test
                            at connect); lossy areas are redrawn exactly after 1 s without change
+  --zlib-glz-wan M         auto|never|always (default auto): GLZ images deflated when smaller,
+                           always or only for clients on a slow link
+  --no-pixmap-cache        do not use the clients' image caches (repeated pixels are re-sent)
   -v, --verbose            log connections and errors to stderr
 `;
 
 const MODES = ["off", "quic", "lz", "glz", "lz4", "auto_lz", "auto_glz"] as const;
 const JPEG_WAN = ["auto", "never", "always"] as const;
+const ZLIB_GLZ_WAN = JPEG_WAN;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -38,6 +42,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       key: { type: "string" },
       "image-compression": { type: "string" },
       "jpeg-wan": { type: "string" },
+      "zlib-glz-wan": { type: "string" },
+      "no-pixmap-cache": { type: "boolean" },
       "ticket-expiry": { type: "string" },
       demo: { type: "boolean" },
       image: { type: "string" },
@@ -56,6 +62,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (!MODES.includes(mode)) throw new UsageError(`--image-compression must be one of ${MODES.join(", ")}`);
   const jpegWan = (values["jpeg-wan"] ?? "auto") as (typeof JPEG_WAN)[number];
   if (!JPEG_WAN.includes(jpegWan)) throw new UsageError(`--jpeg-wan must be one of ${JPEG_WAN.join(", ")}`);
+  const zlibGlzWan = (values["zlib-glz-wan"] ?? "auto") as (typeof ZLIB_GLZ_WAN)[number];
+  if (!ZLIB_GLZ_WAN.includes(zlibGlzWan)) throw new UsageError(`--zlib-glz-wan must be one of ${ZLIB_GLZ_WAN.join(", ")}`);
   let ticketExpirySeconds: number | undefined;
   if (values["ticket-expiry"] !== undefined) {
     ticketExpirySeconds = Number(values["ticket-expiry"]);
@@ -95,6 +103,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     disableTicketing: values["disable-ticketing"],
     imageCompression: mode,
     jpegWan,
+    zlibGlzWan,
+    pixmapCache: values["no-pixmap-cache"] ? false : undefined,
     log,
     name: "Saffron",
   });

@@ -18,7 +18,12 @@ export interface EncoderSet {
   lz4?: (p: Pixels) => Uint8Array;
   /** GLZ needs the client's dictionary: created per client with its window. */
   glz?: (windowPixels: number) => (p: Pixels) => Uint8Array;
+  /** zlib (RFC 1950) compression of a GLZ stream, for ZLIB_GLZ_RGB images (type 107). */
+  deflate?: (data: Uint8Array) => Uint8Array;
 }
+
+/** --zlib-glz-wan-compression, as spice-server names it. */
+export type ZlibGlzWanMode = "auto" | "never" | "always";
 
 /** Per-client image encoding: applies the compression policy with what the client supports. */
 export class ClientImageEncoder {
@@ -30,6 +35,8 @@ export class ClientImageEncoder {
     private readonly encoders: EncoderSet,
     private readonly mode: ImageCompressionMode,
     private readonly caps: ClientImageCaps,
+    /** Is ZLIB_GLZ on now (asked per image: `always`, or `auto` on a slow link)? */
+    private readonly zlibGlz: () => boolean = () => false,
   ) {
     if (encoders.glz && caps.glzWindow > 0) this.glzEncode = encoders.glz(caps.glzWindow);
   }
@@ -61,6 +68,17 @@ export class ClientImageEncoder {
   /** A JPEG image (type 105) of `pixels`, counted in the stats. */
   jpegImage(pixels: Pixels, jpeg: Uint8Array): img.Image {
     const image = binaryImage(img.ImageType.Jpeg, pixels.width, pixels.height, jpeg);
+    this.count(image, pixels);
+    return image;
+  }
+
+  /**
+   * A reference to an image the client holds in its pixmap cache: FROM_CACHE, or
+   * FROM_CACHE_LOSSLESS when `lossless` (the entry must not be a lossy copy). Counted in the
+   * stats under its type with 0 bytes.
+   */
+  cachedImage(id: bigint, pixels: Pixels, lossless: boolean): img.Image {
+    const image = { id, type: lossless ? img.ImageType.FromCacheLossless : img.ImageType.FromCache, flags: 0, width: pixels.width, height: pixels.height } as img.Image;
     this.count(image, pixels);
     return image;
   }
@@ -98,8 +116,16 @@ export class ClientImageEncoder {
           bitmapImage(pixels);
         break;
     }
+    if (image.type === img.ImageType.GlzRgb && e.deflate && this.zlibGlz()) image = this.zlibWrap(image as img.Image & { data: Uint8Array });
     this.count(image, pixels);
     return image;
+  }
+
+  /** ZLIB_GLZ_RGB when deflating the GLZ stream makes it smaller (as spice-server decides). */
+  private zlibWrap(glz: img.Image & { data: Uint8Array }): img.Image {
+    const z = this.encoders.deflate!(glz.data);
+    if (z.length >= glz.data.length) return glz;
+    return { id: glz.id, type: img.ImageType.ZlibGlzRgb, flags: glz.flags, width: glz.width, height: glz.height, glzDataSize: glz.data.length, data: z } as img.Image;
   }
 
   private count(image: img.Image, pixels: Pixels): void {
@@ -107,6 +133,7 @@ export class ClientImageEncoder {
     const s = (this.stats[name] ??= { count: 0, bytes: 0, pixels: 0 });
     s.count++;
     s.pixels += pixels.width * pixels.height;
-    s.bytes += "data" in image && image.data instanceof Uint8Array ? image.data.length : pixels.data.length;
+    const cached = image.type === img.ImageType.FromCache || image.type === img.ImageType.FromCacheLossless;
+    s.bytes += cached ? 0 : "data" in image && image.data instanceof Uint8Array ? image.data.length : pixels.data.length;
   }
 }

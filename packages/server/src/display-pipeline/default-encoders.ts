@@ -1,5 +1,8 @@
 import { GlzEncoderDictionary, LzEncoder, QuicEncoder, encodeGlz, encodeLz4 } from "@saffron/codecs";
+import { deflateSync } from "node:zlib";
 import type { EncoderSet } from "./client-encoder.js";
+
+const ZLIB_LEVEL = 3;
 
 /**
  * The encoders the server uses. The LZ encoder keeps its tables between images; GLZ gets
@@ -17,5 +20,7 @@ export function defaultEncoders(): EncoderSet {
       const dict = new GlzEncoderDictionary(windowPixels);
       return (p) => encodeGlz(p, dict);
     },
+    // Level 3, spice-server's ZLIB_DEFAULT_COMPRESSION_LEVEL: ~2.5x smaller GLZ for text-like pictures.
+    deflate: (data) => new Uint8Array(deflateSync(data, { level: ZLIB_LEVEL })),
   };
 }

@@ -50,9 +50,11 @@ export class ImageResolver {
     const { images } = this.deps;
     switch (d.type) {
       case img.ImageType.FromCache:
-        return images.get(d.id);
-      case img.ImageType.FromCacheLossless:
-        return images.get(d.id, true);
+      case img.ImageType.FromCacheLossless: {
+        const hit = images.get(d.id, d.type === img.ImageType.FromCacheLossless);
+        this.count(d);
+        return hit;
+      }
       case img.ImageType.Surface: {
         const s = this.deps.surface(d.surfaceId);
         if (!s) throw new SpiceError("ERR_SPICE_MALFORMED", `SURFACE image refers to unknown surface ${d.surfaceId}`);
@@ -67,12 +69,16 @@ export class ImageResolver {
     }
     const lossy = d.type === img.ImageType.Jpeg || d.type === img.ImageType.JpegAlpha;
     if (d.flags & (img.ImageFlags.CacheMe | img.ImageFlags.CacheReplaceMe)) images.put(d.id, decoded, lossy);
+    this.count(d);
+    return decoded;
+  }
+
+  private count(d: img.Image): void {
     const name = TYPE_NAMES[d.type] ?? String(d.type);
     const s = (this.stats[name] ??= { count: 0, pixels: 0, bytes: 0 });
     s.count++;
     s.pixels += d.width * d.height;
     s.bytes += payloadBytes(d);
-    return decoded;
   }
 
   private decode(d: img.Image): DecodedImage {

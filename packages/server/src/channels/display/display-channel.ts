@@ -1,8 +1,9 @@
-import { ChannelType, display as dsp, type LinkOutcome, type MessageSet } from "@saffron/protocol";
-import { ClientImageEncoder, type EncoderSet } from "../../display-pipeline/client-encoder.js";
+import { ChannelType, display as dsp, image as img, type LinkOutcome, type MessageSet } from "@saffron/protocol";
+import { ClientImageEncoder, type EncoderSet, type ZlibGlzWanMode } from "../../display-pipeline/client-encoder.js";
 import { DirtyRegion } from "../../display-pipeline/dirty-region.js";
 import { PREFERRED_COMPRESSION_NAMES, extractRect, solidColor, type ImageCompressionMode, type JpegWanMode } from "../../display-pipeline/image-encoder.js";
 import { LossyAreas } from "../../display-pipeline/lossy-areas.js";
+import { PixmapCache, pixelKey, type PixmapCacheStats } from "../../display-pipeline/pixmap-cache.js";
 import type { JpegEncoder } from "../../display-pipeline/stream-jpeg-encoder.js";
 import { ClientStreams, type ClientStreamsOptions, type StreamStats } from "../../display-pipeline/stream-state.js";
 import type { Connection } from "../../net/connection.js";
@@ -22,6 +23,19 @@ export interface DisplayChannelOptions {
   streaming?: DisplayStreamingOptions;
   /** JPEG images for photo-like draws (--jpeg-wan); absent: every draw is lossless. */
   jpegWan?: DisplayJpegWanOptions;
+  /**
+   * The client's pixmap cache: repeated pixels go out as FROM_CACHE references. `false`: off.
+   * Default on, holding at most `maxPixels` (default: 3 screens, within 4..16 Mpixels; the
+   * server keeps a copy of every entry to verify hits exactly).
+   */
+  pixmapCache?: false | { maxPixels?: number; minPixels?: number };
+  /**
+   * An earlier display channel of this session linked before: the client's cache may hold its
+   * entries, so they are dropped first (INVAL_ALL_PIXMAPS) and every entry is one we count.
+   */
+  clientCacheStale?: boolean;
+  /** ZLIB_GLZ (spice-server's --zlib-glz-wan-compression): GLZ images deflated, `always` or on a slow link (`auto`). */
+  zlibGlzWan?: { mode: ZlibGlzWanMode; lowBandwidth(): boolean };
 }
 
 /**
@@ -66,6 +80,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
   protected override readonly usesAck = true;
 
   private encoder?: ClientImageEncoder;
+  private pixmaps?: PixmapCache;
   private region?: DirtyRegion;
   private streams?: ClientStreams;
   private initialized = false;
@@ -110,6 +125,18 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
 
   get imageStats() {
     return this.encoder?.stats ?? {};
+  }
+
+  /** The client's pixmap cache as the server keeps it (undefined: off or not initialized). */
+  get pixmapCacheStats(): (PixmapCacheStats & { entries: number; pixels: number; capacity: number }) | undefined {
+    const c = this.pixmaps;
+    return c ? { ...c.stats, entries: c.size, pixels: c.usedPixels, capacity: c.capacity } : undefined;
+  }
+
+  /** Is ZLIB_GLZ on for this client now? */
+  private get zlibGlzActive(): boolean {
+    const z = this.opts.zlibGlzWan;
+    return !!z && (z.mode === "always" || (z.mode === "auto" && z.lowBandwidth()));
   }
 
   /** Video streams sent to this client (undefined: streaming off for it). */
@@ -157,11 +184,26 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
       // a few screens of pixels (the GLZ encoder keeps a copy of every image in its window).
       const fb = this.opts.source.framebuffer();
       const glzWindow = Math.max(0, Math.min(b.glzDictionaryWindowSize, 1 << 25, Math.max(1 << 22, 4 * fb.width * fb.height)));
-      this.encoder = new ClientImageEncoder(this.opts.encoders, this.opts.imageCompression, {
-        lz4: this.clientCaps.has(dsp.DisplayCaps.Lz4Compression),
-        glzWindow,
-        preferred: this.encoder?.effectiveMode === undefined ? this.pendingPreferred : undefined,
-      });
+      this.encoder = new ClientImageEncoder(
+        this.opts.encoders,
+        this.opts.imageCompression,
+        {
+          lz4: this.clientCaps.has(dsp.DisplayCaps.Lz4Compression),
+          glzWindow,
+          preferred: this.encoder?.effectiveMode === undefined ? this.pendingPreferred : undefined,
+        },
+        () => this.zlibGlzActive,
+      );
+      const pc = this.opts.pixmapCache;
+      if (pc !== false) {
+        const screen = fb.width * fb.height;
+        const serverMax = pc?.maxPixels ?? Math.min(1 << 24, Math.max(1 << 22, 3 * screen));
+        const capacity = Math.min(Number(BigInt.asUintN(53, b.pixmapCacheSize)), serverMax);
+        if (capacity > 0) {
+          this.pixmaps = new PixmapCache({ capacity, minPixels: pc?.minPixels });
+          if (this.opts.clientCacheStale) this.sendMessage("InvalAllPixmaps", { waitList: [] });
+        }
+      }
       this.startStreams();
       this.sendInitialFrame();
     },
@@ -300,16 +342,37 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
       return false;
     }
     const pixels = extractRect(fb, r);
+    const cache = this.pixmaps;
+    const key = cache ? pixelKey(pixels) : "";
+    const cachedId = cache?.lookup(pixels, key);
+    if (cachedId !== undefined) {
+      // Every entry is lossless. As spice-server: FROM_CACHE_LOSSLESS where lossy images exist.
+      this.drawCopy(r, encoder.cachedImage(cachedId, pixels, this.opts.jpegWan !== undefined));
+      this.lossless(r);
+      return false;
+    }
     if (mayJpeg && encoder.photoCandidate(pixels)) {
+      // JPEG images are never cached: the cache holds lossless pictures only.
       this.encodeJpeg(r, pixels, encoder);
       return true;
     }
-    this.drawCopy(r, encoder.encodePixels(pixels));
+    const image = encoder.encodePixels(pixels);
+    const added = cache?.wants(pixels, key) ? cache.add(pixels, key) : undefined;
+    if (added) {
+      // The client drops the evicted entries before it stores the new one.
+      for (let i = 0; i < added.evicted.length; i += 4096) {
+        const resources = added.evicted.slice(i, i + 4096).map((id) => ({ type: dsp.ResourceType.Pixmap, id }));
+        this.sendMessage("InvalList", { resources });
+      }
+      image.id = added.id;
+      image.flags |= img.ImageFlags.CacheMe;
+    }
+    this.drawCopy(r, image);
     this.lossless(r);
     return false;
   }
 
-  private drawCopy(r: DamageRect, image: import("@saffron/protocol").image.Image): void {
+  private drawCopy(r: DamageRect, image: img.Image): void {
     this.sendMessage("DrawCopy", {
       base: { surfaceId: 0, box: { top: r.top, left: r.left, bottom: r.bottom, right: r.right }, clip: NO_CLIP },
       data: {
