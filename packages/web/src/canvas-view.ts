@@ -18,6 +18,12 @@ export interface RgbaRect {
 export class CanvasView {
   readonly element: HTMLDivElement;
   readonly canvas: HTMLCanvasElement;
+  /**
+   * Where the keyboard focus really is: an invisible <textarea> over the canvas, so the browser
+   * delivers composed text (IME, dead keys, emoji pickers, on-screen keyboards) as input events.
+   * Focusing the canvas moves the focus here.
+   */
+  readonly keyTarget: HTMLTextAreaElement;
   private readonly ctx: CanvasRenderingContext2D;
   private hasSource = false;
   private pending: RgbaRect[] = [];
@@ -52,7 +58,17 @@ export class CanvasView {
     this.canvas.style.outline = "none";
     this.canvas.style.display = "block";
     this.canvas.style.touchAction = "none";
-    this.element.append(this.canvas);
+    this.keyTarget = doc.createElement("textarea");
+    this.keyTarget.className = "saffron-keyboard";
+    this.keyTarget.setAttribute("aria-label", "Remote desktop keyboard");
+    for (const [k, v] of [["autocomplete", "off"], ["autocorrect", "off"], ["autocapitalize", "off"], ["spellcheck", "false"]]) this.keyTarget.setAttribute(k!, v!);
+    this.keyTarget.tabIndex = -1;
+    Object.assign(this.keyTarget.style, {
+      position: "absolute", left: "0", top: "0", width: "1px", height: "1px", padding: "0", border: "0", margin: "0",
+      opacity: "0", resize: "none", overflow: "hidden", pointerEvents: "none", caretColor: "transparent", outline: "none",
+    });
+    this.canvas.addEventListener("focus", () => this.keyTarget.focus({ preventScroll: true }));
+    this.element.append(this.canvas, this.keyTarget);
     container.append(this.element);
     const ctx = this.canvas.getContext("2d", { alpha: false });
     if (!ctx) throw new Error("this browser has no 2D canvas");

@@ -72,6 +72,30 @@ export interface SpiceConsoleEventMap {
   clipboard: CustomEvent<ClipboardDetail>;
   /** Upload progress. */
   filetransfer: CustomEvent<FileTransferDetail>;
+  /** Changed pixels were just painted on the canvas (for latency measurements and tests). */
+  framepresented: CustomEvent<FramePresentedDetail>;
+  /** Pointer Lock (server mouse mode) was taken or released. */
+  pointerlock: CustomEvent<PointerLockDetail>;
+  /** Text from composed input (IME, dead keys, emoji pickers) was typed as US-layout key strokes. */
+  textinput: CustomEvent<TextInputDetail>;
+}
+
+export interface FramePresentedDetail {
+  /** Serial of the last display message whose drawing is now on the canvas. */
+  serial: number;
+  /** performance.now() right after the paint. */
+  time: number;
+}
+
+export interface PointerLockDetail {
+  locked: boolean;
+}
+
+export interface TextInputDetail {
+  /** The text the browser produced. */
+  text: string;
+  /** The characters no US-layout key types, which were not sent (empty when all were). */
+  skipped: string;
 }
 
 /** Where the console is in its life. */

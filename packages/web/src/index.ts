@@ -5,9 +5,12 @@ export type {
   ConnectDetail,
   CredentialsRequiredDetail,
   DisconnectDetail,
+  FramePresentedDetail,
+  PointerLockDetail,
   ResizeDetail,
   SpiceConsoleEventMap,
   StatsDetail,
+  TextInputDetail,
 } from "./events.js";
 export type { ScalingMode } from "./canvas-view.js";
 export { AudioPlayer, type AudioPlayerOptions, type AudioStats } from "./audio/audio-player.js";

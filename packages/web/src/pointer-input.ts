@@ -17,6 +17,10 @@ export interface PointerHooks {
   /** Current SPICE mouse mode (1 server, 2 client). */
   mouseMode(): number;
   enabled(): boolean;
+  /** Gives the console the keyboard focus (on a click). */
+  focus(): void;
+  /** The element holding the keyboard focus: when it loses it, held buttons are released. */
+  focusTarget: HTMLElement;
   /** The local pointer moved over the desktop (client mode), in surface pixels. */
   moved(x: number, y: number): void;
   /** Pointer lock started or ended. */
@@ -50,7 +54,7 @@ export class PointerInput {
     this.listen(c, "pointercancel", (e) => this.onButton(e as PointerEvent, false));
     this.listen(c, "wheel", (e) => this.onWheel(e as WheelEvent), { passive: false });
     this.listen(c, "contextmenu", (e) => e.preventDefault());
-    this.listen(c, "blur", () => this.releaseAll());
+    this.listen(hooks.focusTarget, "blur", () => this.releaseAll());
     this.listen(c.ownerDocument, "pointerlockchange", () => {
       const locked = this.locked;
       if (!locked) this.releaseAll();
@@ -135,7 +139,7 @@ export class PointerInput {
   private onButton(e: PointerEvent, down: boolean): void {
     if (this.onTouch(e, down ? "down" : "up")) return;
     const button = BUTTONS[e.button];
-    if (down) this.view.canvas.focus({ preventScroll: true });
+    if (down) this.hooks.focus();
     const ch = this.channel();
     if (!ch || button === undefined) return;
     e.preventDefault();

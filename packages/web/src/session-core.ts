@@ -10,6 +10,8 @@ import { SessionAgent } from "./agent/session-agent.js";
 import type { FromSession, PixelRectData, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
 
 const COUNTERS_EVERY_MS = 500;
+/** SPICE_MSG_DISPLAY_MARK: the server finished the initial frame. */
+const DISPLAY_MARK = 102;
 
 /**
  * The session side of a SpiceConsole: one SpiceSession at a time (all channels, decoding,
@@ -97,6 +99,8 @@ export class SessionCore {
     this.agentSide.attach(session, gen);
     this.meter = meter;
     this.codecs = (video?.codecs ?? [1]).map((c) => VIDEO_CODEC_NAMES[c] ?? String(c));
+    // Attached as soon as a channel exists, so the first frame is drawn the moment it arrives.
+    session.on("channel-created", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
     session.on("channel", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
     try {
       await session.connect();
@@ -133,6 +137,9 @@ export class SessionCore {
         this.dirty.add(rect);
         this.scheduleFlush();
       });
+      // A complete frame (DISPLAY_MARK, after the initial picture) goes to the page at once,
+      // without waiting for a timer behind the messages already queued.
+      ch.on("message", (type: number) => type === DISPLAY_MARK && this.flushNow());
       if (ch.primary) this.showSurface(ch.primary);
     } else if (ch instanceof PlaybackChannel) {
       forwardPlayback(ch, (ev, transfer) => this.session === session && this.send({ t: "audio", gen, ev }, transfer));
@@ -158,6 +165,14 @@ export class SessionCore {
       this.flushTimer = undefined;
       this.flush();
     }, 0);
+  }
+
+  /** Flushes now when the page is waiting for pixels. */
+  private flushNow(): void {
+    if (!this.pulled) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flush();
   }
 
   private flush(): void {

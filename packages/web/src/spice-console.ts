@@ -142,7 +142,7 @@ export class SpiceConsole extends EventTarget {
       {
         container,
         dropTarget: this.view.element,
-        canvas: this.view.canvas,
+        keyTarget: this.view.keyTarget,
         post: (m) => this.active && this.stateValue === "connected" && (this.link.post({ ...m, gen: this.gen } as Parameters<SessionLink["post"]>[0]), true),
         desktop: () => ({ width: this.view.width, height: this.view.height }),
         connected: () => this.stateValue === "connected",
@@ -155,15 +155,23 @@ export class SpiceConsole extends EventTarget {
     const workerUrl = options.worker === false ? undefined : typeof options.worker === "string" || options.worker instanceof URL ? options.worker : defaultWorkerUrl();
     this.link = new SessionLink(workerUrl, (m) => this.onSessionMessage(m), (reason) => this.options.log?.warn("console", `${reason}; the session runs on the page`));
     this.inputs = new RemoteInputs((op) => this.active && this.link.post({ t: "input", gen: this.gen, ...op }));
-    this.view.painted = () => this.active && this.link.post({ t: "pull", gen: this.gen });
+    this.view.painted = () => {
+      if (!this.active) return;
+      this.link.post({ t: "pull", gen: this.gen });
+      this.emit("framepresented", { serial: this.view.paintedTag, time: performance.now() });
+    };
     const inputsEnabled = () => !this.options.viewOnly && this.stateValue === "connected";
-    this.keyboard = new KeyboardInput(this.view.canvas, () => (this.active ? this.inputs : undefined), inputsEnabled);
+    this.keyboard = new KeyboardInput(this.view.keyTarget, () => (this.active ? this.inputs : undefined), inputsEnabled, (text, skipped) =>
+      this.emit("textinput", { text, skipped }),
+    );
     this.pointer = new PointerInput(this.view, {
       inputs: () => (this.active ? this.inputs : undefined),
       mouseMode: () => this.mouseMode,
       enabled: inputsEnabled,
+      focus: () => this.focus(),
+      focusTarget: this.view.keyTarget,
       moved: (x, y) => this.cursor.moveTo(x, y),
-      lockChanged: () => {},
+      lockChanged: (locked) => this.emit("pointerlock", { locked }),
     });
     if (options.audio !== false && AudioPlayer.supported) {
       this.audio = new AudioPlayer();
@@ -365,7 +373,7 @@ export class SpiceConsole extends EventTarget {
 
   /** Gives the console the keyboard focus. */
   focus(): void {
-    this.view.canvas.focus({ preventScroll: true });
+    this.view.keyTarget.focus({ preventScroll: true });
   }
 
   private sendScancodes(codes: number[]): void {

@@ -22,6 +22,15 @@ describe("parseBenchArgs", () => {
     expect(parseBenchArgs(["codecs", "--filter=term|ui"])).toMatchObject({ filter: /term|ui/ });
   });
 
+  it("reads the replay and latency options", () => {
+    expect(parseBenchArgs(["replay", "--recording", "/tmp/r.rec"])).toMatchObject({ target: "replay", runs: 3, recording: "/tmp/r.rec" });
+    expect(parseBenchArgs(["latency"])).toMatchObject({ target: "latency", presses: 200 });
+    expect(parseBenchArgs(["latency", "--presses=50", "--json"])).toMatchObject({ target: "latency", presses: 50, json: true });
+    expect(() => parseBenchArgs(["codecs", "--recording", "x"])).toThrow(UsageError);
+    expect(() => parseBenchArgs(["replay", "--presses", "5"])).toThrow(UsageError);
+    expect(() => parseBenchArgs(["latency", "--presses", "0"])).toThrow(UsageError);
+  });
+
   it("answers help", () => {
     expect(parseBenchArgs(["--help"])).toBe("help");
     expect(parseBenchArgs(["codecs", "-h"])).toBe("help");

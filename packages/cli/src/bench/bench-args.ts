@@ -3,7 +3,8 @@ import { UsageError } from "../errors.js";
 export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N] [--spice-html5 DIR]
        saffron bench encoders [--json] [--filter RE] [--iterations N]
        saffron bench workloads [--json] [--filter RE] [--runs N]
-       saffron bench replay [--json] [--runs N] [--spice-html5 DIR]
+       saffron bench replay [--json] [--runs N] [--spice-html5 DIR] [--recording FILE]
+       saffron bench latency [--json] [--presses N]
 
 codecs     Decodes the reference vectors (packages/codecs/__fixtures__/vectors) with Saffron's QUIC, LZ,
            GLZ and LZ4 decoders, and QUIC and LZ also with spice-html5's decoders (Debian package
@@ -21,6 +22,10 @@ replay     Records a display session on Xspice (xterm seq, a picture, a 20 fps a
            possible over a local WebSocket into headless Chromium, to Saffron's web console and to
            spice-html5: time to first frame and screen updates per second, and their ratios.
            Needs xserver-xspice, imagemagick, xterm, spice-html5, chromium and a built CLI.
+latency    Typing-to-pixel latency: a Saffron server in this process whose framebuffer draws a new
+           16x16 colour block on every key press, the web console in headless Chromium connected
+           over a loopback WebSocket; for each key press, the time from the keydown event to the
+           paint that shows the block's new colour (p50/p95/p99; target p95 < 50 ms). Needs chromium.
 
   --json            one JSON object per line
   --filter RE       only cases whose name matches RE: "codec/image/impl" (codecs), "codec/image"
@@ -28,10 +33,13 @@ replay     Records a display session on Xspice (xterm seq, a picture, a 20 fps a
   --iterations N    timed calls per case (default: enough for about 0.5 s per case, at least 5)
   --runs N          runs per workload and configuration, each on a fresh server (default 1); median shown
                     (replay: replays per client, default 3, after one warm-up each)
+  --recording FILE  replay: replay this recording (made by an earlier run) instead of recording
+                    a new one on Xspice; when FILE does not exist yet, the new recording is saved there
+  --presses N       latency: key presses measured (default 200)
   --spice-html5 DIR where spice-html5's quic.js and lz.js are (default /usr/share/spice-html5)
 `;
 
-export const BENCH_TARGETS = ["codecs", "encoders", "workloads", "replay"] as const;
+export const BENCH_TARGETS = ["codecs", "encoders", "workloads", "replay", "latency"] as const;
 export type BenchTarget = (typeof BENCH_TARGETS)[number];
 
 export interface BenchOptions {
@@ -43,6 +51,10 @@ export interface BenchOptions {
   spiceHtml5Dir: string;
   /** Runs per workload and configuration (workloads only). */
   runs: number;
+  /** replay: a recording file to reuse (or to save a new recording in). */
+  recording?: string;
+  /** latency: key presses measured. */
+  presses?: number;
 }
 
 export const DEFAULT_SPICE_HTML5_DIR = "/usr/share/spice-html5";
@@ -88,6 +100,12 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       case "--spice-html5":
         opts.spiceHtml5Dir = value();
         break;
+      case "--recording":
+        opts.recording = value();
+        break;
+      case "--presses":
+        opts.presses = positiveInteger(flag, value());
+        break;
       default:
         if (flag.startsWith("-")) throw new UsageError(`unknown option ${flag}\n\n${BENCH_USAGE}`);
         if (target !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(flag)}`);
@@ -101,6 +119,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
   opts.target = target as BenchTarget;
   if (runsGiven && opts.target !== "workloads" && opts.target !== "replay") throw new UsageError("--runs is for 'bench workloads' and 'bench replay' only");
   if (opts.target === "replay" && !runsGiven) opts.runs = 3;
+  if (opts.recording !== undefined && opts.target !== "replay") throw new UsageError("--recording is for 'bench replay' only");
+  if (opts.presses !== undefined && opts.target !== "latency") throw new UsageError("--presses is for 'bench latency' only");
+  if (opts.target === "latency") opts.presses ??= 200;
   if (opts.iterations !== undefined && opts.target === "workloads") throw new UsageError("--iterations is not for 'bench workloads' (use --runs)");
   return opts;
 }

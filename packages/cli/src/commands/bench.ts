@@ -5,7 +5,8 @@ import { runBench } from "../bench/run-bench.js";
  * `saffron bench codecs [--json] [--filter RE] [--iterations N]`
  * `saffron bench encoders [--json] [--filter RE] [--iterations N]`
  * `saffron bench workloads [--json] [--filter RE] [--runs N]`
- * `saffron bench replay [--json] [--runs N] [--spice-html5 DIR]`
+ * `saffron bench replay [--json] [--runs N] [--spice-html5 DIR] [--recording FILE]`
+ * `saffron bench latency [--json] [--presses N]`
  */
 export async function benchCommand(args: string[]): Promise<number> {
   const opts = parseBenchArgs(args);
@@ -24,6 +25,10 @@ export async function benchCommand(args: string[]): Promise<number> {
     case "replay":
       await (await import("../bench/run-replay-bench.js")).runReplayBench(opts, { ...io, log: (s) => void process.stderr.write(s) });
       return 0;
+    case "latency": {
+      const r = await (await import("../bench/run-latency-bench.js")).runLatencyBench(opts, { ...io, log: (s: string) => void process.stderr.write(s) });
+      return r.p95 < r.targetP95 ? 0 : 1;
+    }
     case "workloads": {
       const results = await (await import("../bench/run-workload-bench.js")).runWorkloadBench(opts, { ...io, log: (s) => void process.stderr.write(s) });
       return results.some((r) => r.error) ? 1 : 0;

@@ -67,6 +67,11 @@ export interface SessionEvents {
   ready: () => void;
   /** A channel opened after the main one. */
   channel: (channel: SpiceChannel<any, any, any>) => void;
+  /**
+   * A listed channel was created and starts linking: listeners attached now see its very first
+   * messages (those the server sends right after the link, before 'channel').
+   */
+  "channel-created": (channel: SpiceChannel<any, any, any>) => void;
   /** A channel failed (peer fault, transport error). The session goes on unless it is main. */
   "channel-error": (channel: string, error: SpiceError) => void;
   /** The main channel closed: the session is over. */
@@ -159,6 +164,7 @@ export class SpiceSession extends Emitter<SessionEvents> {
       const ch = this.createChannel(entry, init.sessionId);
       if (!ch) continue;
       this.channels.push(ch);
+      this.emit("channel-created", ch);
       ch.on("closed", (e?: SpiceError) => e && this.recordError(ch.name, e));
       opened.push(
         ch.connect().then(

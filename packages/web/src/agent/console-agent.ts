@@ -7,7 +7,8 @@ export interface ConsoleAgentHost {
   container: HTMLElement;
   /** Where files are dropped (the console's screen element). */
   dropTarget: HTMLElement;
-  canvas: HTMLCanvasElement;
+  /** The element that has the keyboard focus while the console has it (paste events land there). */
+  keyTarget: HTMLElement;
   /** Posts to the session side; undefined when there is no session. */
   post(msg: DistributiveOmit<AgentToSession, "gen">): boolean;
   /** Current desktop size. */
@@ -74,8 +75,8 @@ export class ConsoleAgent {
       this.cleanups.push(() => target.removeEventListener(type, fn));
     };
     listen(win, "focus", () => void this.syncFromBrowser());
-    listen(host.canvas, "focus", () => void this.syncFromBrowser());
-    listen(host.canvas, "paste", (e) => this.onPaste(e as ClipboardEvent));
+    listen(host.keyTarget, "focus", () => void this.syncFromBrowser());
+    listen(host.keyTarget, "paste", (e) => this.onPaste(e as ClipboardEvent));
     listen(host.dropTarget, "dragover", (e) => this.onDragOver(e as DragEvent));
     listen(host.dropTarget, "drop", (e) => this.onDrop(e as DragEvent));
   }
