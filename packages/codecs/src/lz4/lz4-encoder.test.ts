@@ -61,6 +61,41 @@ describe("encodeLz4 round trips", () => {
     );
   });
 
+  it("long matches at any distance and alignment: aligned and unaligned sources give the same block", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 255 })),
+          { minLength: 1, maxLength: 30 },
+        ),
+        fc.integer({ min: 1, max: 7 }),
+        (copies, shift) => {
+          // Random bytes, then copies of earlier bytes (distance, length), each ending in one odd byte.
+          const bytes: number[] = [];
+          for (let i = 0; i < 64; i++) bytes.push((i * 151 + 7) & 255);
+          for (const [distance, length, mark] of copies) {
+            const from = Math.max(0, bytes.length - distance);
+            for (let i = 0; i < length; i++) bytes.push(bytes[from + i]);
+            bytes.push(mark);
+          }
+          const src = Uint8Array.from(bytes);
+          const shifted = new Uint8Array(src.length + shift).subarray(shift);
+          shifted.set(src);
+          const compress = (s: Uint8Array): Uint8Array => {
+            const out = new Uint8Array(lz4CompressBound(s.length));
+            return out.subarray(0, compressLz4Block(s, s.length, out, 0, new Int32Array(4096)));
+          };
+          const block = compress(src);
+          expect(compress(shifted)).toEqual(block);
+          const dst = new Uint8Array(src.length);
+          expect(decodeLz4Block(block, 0, block.length, dst, 0, dst.length)).toBe(src.length);
+          expect(dst).toEqual(src);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("property: any image round trips and never throws", () => {
     fc.assert(
       fc.property(

@@ -13,7 +13,6 @@ import {
   S_WAITCNT,
   S_WMIDX,
   S_WMILEFT,
-  SLOTS,
   updateModel,
 } from "./quic-model.js";
 import {
@@ -70,13 +69,16 @@ export class QuicEncoder {
   private wo = 0;
   private acc = 0;
   private avail = 32;
-  /** Per slot, the symbols of the current row; index i + 1 holds pixel i, index 0 is "-1". */
-  private corr = new Uint8Array(0);
-  private corrStride = 0;
+  /**
+   * The symbols of the current row, index i + 1 holding pixel i's and index 0 the "-1" context:
+   * r, g, b packed as (r << 16) | (g << 8) | b in corrRgb, alpha in corrA.
+   */
+  private corrRgb = new Int32Array(0);
+  private corrA = new Uint8Array(0);
   private readonly bestByCtx = newBestByCtx();
   private readonly counters = newCounters();
   private readonly state = new Int32Array(MODEL_STATE_WORDS);
-  private scratch = new Uint32Array(0);
+  private scratch = new Int32Array(0);
 
   /**
    * Encodes a BGRA image as a QUIC stream of the given type (the QUIC image's data, starting with
@@ -95,20 +97,22 @@ export class QuicEncoder {
     const needBytes = (height - 1) * stride + width * 4;
     if (data.length < needBytes) throw new RangeError(`image data too short: ${data.length} < ${needBytes}`);
 
-    // Pixel words: a view of the caller's data when it is aligned, else a packed copy.
-    let px: Uint32Array;
+    // Pixel words (0xAARRGGBB, as int32): a view of the caller's data when it is aligned, else a
+    // packed copy.
+    let px: Int32Array;
     let strideW: number;
     if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && (stride & 3) === 0) {
       strideW = stride >>> 2;
-      px = new Uint32Array(data.buffer, data.byteOffset, (height - 1) * strideW + width);
+      px = new Int32Array(data.buffer, data.byteOffset, (height - 1) * strideW + width);
     } else {
       strideW = width;
       px = this.packPixels(data, width, height, stride);
     }
 
-    const rowStride = width + 1;
-    if (this.corr.length < SLOTS * rowStride) this.corr = new Uint8Array(SLOTS * rowStride);
-    this.corrStride = rowStride;
+    if (this.corrRgb.length < width + 1) {
+      this.corrRgb = new Int32Array(width + 1);
+      this.corrA = new Uint8Array(width + 1);
+    }
     resetModel(FAMILY_8BPC, this.bestByCtx, this.counters, this.state);
 
     this.wo = 0;
@@ -156,9 +160,9 @@ export class QuicEncoder {
   }
 
   /** Copies pixels into tightly packed 0xAARRGGBB words (unaligned data, or big-endian hosts). */
-  private packPixels(data: Uint8Array, width: number, height: number, stride: number): Uint32Array {
+  private packPixels(data: Uint8Array, width: number, height: number, stride: number): Int32Array {
     const n = width * height;
-    if (this.scratch.length < n) this.scratch = new Uint32Array(n);
+    if (this.scratch.length < n) this.scratch = new Int32Array(n);
     const px = this.scratch;
     let k = 0;
     for (let y = 0; y < height; y++) {
@@ -213,17 +217,19 @@ export class QuicEncoder {
    * Codes the r, g, b components of the row at px[o..], whose pixel i has px[up + i] above it
    * (on row 0, up = o - 1: the left neighbour, which turns the average predictor into "left").
    * Runs are only tried on later rows.
+   *
+   * The three channels are predicted and folded to symbols together, one byte lane each (SWAR):
+   * the lane average floor((a + b) / 2) is (a & b) + ((a ^ b) >> 1), the lane difference mod 256
+   * is taken with the lanes' top bits set apart so no borrow crosses a lane, and the folding
+   * (0, -1, +1, -2, ... as 0, 1, 2, 3, ...) is (d << 1) ^ (d < 0 ? 0xff : 0) per lane.
    */
-  private rgbRow(px: Uint32Array, o: number, up: number, width: number, first: boolean): void {
+  private rgbRow(px: Int32Array, o: number, up: number, width: number, first: boolean): void {
     const fam = FAMILY_8BPC;
-    const corr = this.corr;
+    const corr = this.corrRgb;
     const best = this.bestByCtx;
     const counters = this.counters;
     const st = this.state;
-    const toSym = fam.toSymbol;
     const cw = fam.codeWord;
-    const offG = this.corrStride;
-    const offB = 2 * offG;
     const runFrom = first ? 0x7fffffff : 3;
 
     this.rgbPixel0(px, o, up, first);
@@ -248,10 +254,8 @@ export class QuicEncoder {
       let runIndex = 0;
       let runToEnd = false;
       let left = px[o + i - 1];
-      // Context symbols: the previous pixel's symbols (stale ones after a run, as in the reference).
-      let sR = corr[i];
-      let sG = corr[offG + i];
-      let sB = corr[offB + i];
+      // Context: the previous pixel's packed symbols (stale ones after a run, as in the reference).
+      let ctx = corr[i];
 
       while (i < end) {
         const q = px[up + i];
@@ -264,57 +268,60 @@ export class QuicEncoder {
           // Run mode: count the pixels equal to the left one (maybe none), up to the segment end.
           waitcnt = stop - i;
           runIndex = i;
-          let j = i;
-          while (j < end && ((px[o + j] ^ left) & RGB_MASK) === 0) j++;
+          let j = o + i;
+          const e = o + end;
+          while (j + 4 <= e) {
+            if ((((px[j] ^ left) | (px[j + 1] ^ left) | (px[j + 2] ^ left) | (px[j + 3] ^ left)) & RGB_MASK) !== 0) break;
+            j += 4;
+          }
+          while (j < e && ((px[j] ^ left) & RGB_MASK) === 0) j++;
           this.wo = wo;
           this.acc = acc;
           this.avail = avail;
-          this.putRun(j - i, RGB_STATE);
+          this.putRun(j - o - i, RGB_STATE);
           wo = this.wo;
           acc = this.acc;
           avail = this.avail;
-          i = j;
+          i = j - o;
           if (i === end) {
             runToEnd = true;
             break;
           }
           stop = i + waitcnt;
-          sR = corr[i];
-          sG = corr[offG + i];
-          sB = corr[offB + i];
+          ctx = corr[i];
           continue;
         }
 
         const v = px[o + i];
-        const nR = toSym[(((v >>> 16) & 0xff) - ((((left >>> 16) & 0xff) + ((q >>> 16) & 0xff)) >>> 1)) & 0xff];
-        const nG = toSym[(((v >>> 8) & 0xff) - ((((left >>> 8) & 0xff) + ((q >>> 8) & 0xff)) >>> 1)) & 0xff];
-        const nB = toSym[((v & 0xff) - (((left & 0xff) + (q & 0xff)) >>> 1)) & 0xff];
-        const kR = cw[(nR << 3) | best[sR]];
-        const kG = cw[(nG << 3) | best[256 + sG]];
-        const kB = cw[(nB << 3) | best[512 + sB]];
-        sR = nR;
-        sG = nG;
-        sB = nB;
-        corr[i + 1] = nR;
-        corr[offG + i + 1] = nG;
-        corr[offB + i + 1] = nB;
+        const avg = (left & q) + (((left ^ q) >>> 1) & 0x7f7f7f);
+        const d = ((v | 0x808080) - (avg & 0x7f7f7f)) ^ ((v ^ ~avg) & 0x808080);
+        const neg = (d >>> 7) & 0x010101;
+        const s = ((d << 1) & 0xfefefe) ^ ((neg << 8) - neg);
+        const nR = s >>> 16;
+        const nG = (s >>> 8) & 0xff;
+        const nB = s & 0xff;
+        const kR = cw[(nR << 3) | best[ctx >>> 16]];
+        const kG = cw[(nG << 3) | best[256 + ((ctx >>> 8) & 0xff)]];
+        const kB = cw[(nB << 3) | best[512 + (ctx & 0xff)]];
+        corr[i + 1] = s;
+        const lR = kR >>> 8;
         const lG = kG >>> 8;
         const lB = kB >>> 8;
-        const len = (kR >>> 8) + lG + lB;
+        const len = lR + lG + lB;
         if (len < 32) {
           // The three codewords as one (the common case).
           const bits = ((((kR & 0xff) << lG) | (kG & 0xff)) << lB) | (kB & 0xff);
           avail -= len;
-          const neg = avail >> 31;
+          const spill = avail >> 31;
           out[wo] = acc | (bits >>> (-avail & 31));
-          wo -= neg;
-          acc = (acc & ~neg) | (bits << (avail & 31));
-          avail += neg & 32;
+          wo -= spill;
+          acc = (acc & ~spill) | (bits << (avail & 31));
+          avail += spill & 32;
         } else {
           this.wo = wo;
           this.acc = acc;
           this.avail = avail;
-          this.put(kR & 0xff, kR >>> 8);
+          this.put(kR & 0xff, lR);
           this.put(kG & 0xff, lG);
           this.put(kB & 0xff, lB);
           wo = this.wo;
@@ -323,12 +330,13 @@ export class QuicEncoder {
         }
         left = v;
         if (i === stop) {
-          updateModel(fam, best, counters, 0, corr[i], sR, trigger);
-          updateModel(fam, best, counters, 1, corr[offG + i], sG, trigger);
-          updateModel(fam, best, counters, 2, corr[offB + i], sB, trigger);
+          updateModel(fam, best, counters, 0, ctx >>> 16, nR, trigger);
+          updateModel(fam, best, counters, 1, (ctx >>> 8) & 0xff, nG, trigger);
+          updateModel(fam, best, counters, 2, ctx & 0xff, nB, trigger);
           seed = (seed + 1) & 0xff;
           stop = i + 1 + (TABRAND[seed] & wmask);
         }
+        ctx = s;
         i++;
       }
       // A run that reaches the segment end keeps the countdown it saved at its start.
@@ -355,32 +363,30 @@ export class QuicEncoder {
    * Codes pixel 0 of an RGB row: its context is the previous row's pixel 0 (0 on row 0) and its
    * prediction the pixel above (0 on row 0). It always falls in the row's first segment.
    */
-  private rgbPixel0(px: Uint32Array, o: number, up: number, first: boolean): void {
+  private rgbPixel0(px: Int32Array, o: number, up: number, first: boolean): void {
     const fam = FAMILY_8BPC;
-    const corr = this.corr;
+    const corr = this.corrRgb;
     const best = this.bestByCtx;
     const toSym = fam.toSymbol;
     const cw = fam.codeWord;
-    const offG = this.corrStride;
-    const offB = 2 * offG;
     const st = this.state;
-    corr[0] = first ? 0 : corr[1];
-    corr[offG] = first ? 0 : corr[offG + 1];
-    corr[offB] = first ? 0 : corr[offB + 1];
+    const ctx = first ? 0 : corr[1];
+    corr[0] = ctx;
+    const cR = ctx >>> 16;
+    const cG = (ctx >>> 8) & 0xff;
+    const cB = ctx & 0xff;
     const v = px[o];
     const q = first ? 0 : px[up];
-    let s = toSym[(((v >>> 16) & 0xff) - ((q >>> 16) & 0xff)) & 0xff];
-    let c = cw[(s << 3) | best[corr[0]]];
+    const sR = toSym[(((v >>> 16) & 0xff) - ((q >>> 16) & 0xff)) & 0xff];
+    let c = cw[(sR << 3) | best[cR]];
     this.put(c & 0xff, c >>> 8);
-    corr[1] = s;
-    s = toSym[(((v >>> 8) & 0xff) - ((q >>> 8) & 0xff)) & 0xff];
-    c = cw[(s << 3) | best[256 + corr[offG]]];
+    const sG = toSym[(((v >>> 8) & 0xff) - ((q >>> 8) & 0xff)) & 0xff];
+    c = cw[(sG << 3) | best[256 + cG]];
     this.put(c & 0xff, c >>> 8);
-    corr[offG + 1] = s;
-    s = toSym[((v & 0xff) - (q & 0xff)) & 0xff];
-    c = cw[(s << 3) | best[512 + corr[offB]]];
+    const sB = toSym[((v & 0xff) - (q & 0xff)) & 0xff];
+    c = cw[(sB << 3) | best[512 + cB]];
     this.put(c & 0xff, c >>> 8);
-    corr[offB + 1] = s;
+    corr[1] = (sR << 16) | (sG << 8) | sB;
     if (st[RGB_STATE + S_WAITCNT] > 0) {
       st[RGB_STATE + S_WAITCNT]--;
     } else {
@@ -389,9 +395,9 @@ export class QuicEncoder {
       st[RGB_STATE + S_SEED] = seed;
       st[RGB_STATE + S_WAITCNT] = TABRAND[seed] & ((1 << wmidx) - 1);
       const trigger = WM_TRIGGER[wmidx];
-      updateModel(fam, best, this.counters, 0, corr[0], corr[1], trigger);
-      updateModel(fam, best, this.counters, 1, corr[offG], corr[offG + 1], trigger);
-      updateModel(fam, best, this.counters, 2, corr[offB], corr[offB + 1], trigger);
+      updateModel(fam, best, this.counters, 0, cR, sR, trigger);
+      updateModel(fam, best, this.counters, 1, cG, sG, trigger);
+      updateModel(fam, best, this.counters, 2, cB, sB, trigger);
     }
   }
 
@@ -399,15 +405,14 @@ export class QuicEncoder {
    * Codes the alpha plane (the top byte of each pixel word) of the row at px[o..], with its own
    * sampling state, MELCODE state and model slot. Same structure as rgbRow.
    */
-  private planeRow(px: Uint32Array, o: number, up: number, width: number, first: boolean): void {
+  private planeRow(px: Int32Array, o: number, up: number, width: number, first: boolean): void {
     const fam = FAMILY_8BPC;
-    const corr = this.corr;
+    const corr = this.corrA;
     const best = this.bestByCtx;
     const counters = this.counters;
     const st = this.state;
     const toSym = fam.toSymbol;
     const cw = fam.codeWord;
-    const cb = PLANE_SLOT * this.corrStride; // corr[cb + i + 1] is pixel i's symbol
     const bestBase = PLANE_SLOT << 8;
     const runFrom = first ? 0x7fffffff : 3;
 
@@ -416,7 +421,7 @@ export class QuicEncoder {
     let wmidx = st[PLANE_STATE + S_WMIDX];
     let wmileft = st[PLANE_STATE + S_WMILEFT];
 
-    corr[cb] = first ? 0 : corr[cb + 1];
+    corr[0] = first ? 0 : corr[1];
 
     let segStart = 0;
     while (segStart < width) {
@@ -429,15 +434,15 @@ export class QuicEncoder {
       if (i === 0) {
         const q = first ? 0 : px[up] >>> 24;
         const s = toSym[((px[o] >>> 24) - q) & 0xff];
-        const c = cw[(s << 3) | best[bestBase + corr[cb]]];
+        const c = cw[(s << 3) | best[bestBase + corr[0]]];
         this.put(c & 0xff, c >>> 8);
-        corr[cb + 1] = s;
+        corr[1] = s;
         if (waitcnt > 0) {
           waitcnt--;
         } else {
           seed = (seed + 1) & 0xff;
           waitcnt = TABRAND[seed] & wmask;
-          updateModel(fam, best, counters, PLANE_SLOT, corr[cb], s, trigger);
+          updateModel(fam, best, counters, PLANE_SLOT, corr[0], s, trigger);
         }
         i = 1;
         stop = 1 + waitcnt;
@@ -452,7 +457,7 @@ export class QuicEncoder {
       let runIndex = 0;
       let runToEnd = false;
       let a = px[o + i - 1] >>> 24;
-      let s = corr[cb + i];
+      let s = corr[i];
       while (i < end) {
         const q = px[up + i] >>> 24;
         if (i >= runFrom && i !== runIndex && px[up + i - 1] >>> 24 === q && px[o + i - 2] >>> 24 === a) {
@@ -473,7 +478,7 @@ export class QuicEncoder {
             break;
           }
           stop = i + waitcnt;
-          s = corr[cb + i];
+          s = corr[i];
           continue;
         }
 
@@ -490,10 +495,10 @@ export class QuicEncoder {
           avail += 32;
           acc = bits << avail;
         }
-        corr[cb + i + 1] = s;
+        corr[i + 1] = s;
         a = v;
         if (i === stop) {
-          updateModel(fam, best, counters, PLANE_SLOT, corr[cb + i], s, trigger);
+          updateModel(fam, best, counters, PLANE_SLOT, corr[i], s, trigger);
           seed = (seed + 1) & 0xff;
           stop = i + 1 + (TABRAND[seed] & wmask);
         }
