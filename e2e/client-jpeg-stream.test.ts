@@ -4,7 +4,6 @@
 // Lossy pictures are compared with spicy-screenshot by PSNR (both sides decode the same JPEG
 // data, with different decoders: jpeg-js here, libjpeg-turbo in spice-gtk); everything
 // outside the lossy area must still be identical.
-import { join } from "node:path";
 import { connectSpice } from "@saffron/client/node";
 import type { DecodedImage } from "@saffron/codecs";
 import {
@@ -19,12 +18,11 @@ import {
   stopAllPeers,
   waitForWindow,
   removeTempDir,
-  writePng,
   type TrackedProcess,
   type XspiceImageCompression,
 } from "@saffron/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { plasma, surfaceImage } from "./fixtures.js";
+import { plasma, rolledPlasmaFrames, surfaceImage } from "./fixtures.js";
 
 afterAll(stopAllPeers);
 
@@ -102,20 +100,7 @@ describe("client vs Xspice, lossy images", () => {
   it("MJPEG stream from an animation, then the still frame", async () => {
     // 20 frames of the plasma rolled sideways: a 400x300 window repainted at 20 fps.
     const dir = makeTempDir("frames");
-    const base = plasma(400, 300, 5);
-    const frames: string[] = [];
-    for (let k = 0; k < 20; k++) {
-      const data = new Uint8Array(base.data.length);
-      const shift = k * 20;
-      for (let y = 0; y < 300; y++) {
-        const row = y * 400 * 4;
-        data.set(base.data.subarray(row + shift * 4, row + 1600), row);
-        data.set(base.data.subarray(row, row + shift * 4), row + 1600 - shift * 4);
-      }
-      const file = join(dir, `frame-${String(k).padStart(2, "0")}.png`);
-      writePng(file, { ...base, data });
-      frames.push(file);
-    }
+    const frames = rolledPlasmaFrames(dir).files;
 
     const xspice = await startXspice({});
     let anim: TrackedProcess | undefined;

@@ -4,7 +4,7 @@
 // spicy-screenshot's, with and without a password.
 import { connectSpice } from "@saffron/client/node";
 import type { DecodedImage } from "@saffron/codecs";
-import { countColors, diffImages, saveComparison, spicyScreenshot, startQemu, stopAllPeers, type QemuVga } from "@saffron/testkit";
+import { countColors, differenceBox, diffImages, saveComparison, spicyScreenshot, startQemu, stopAllPeers, type QemuVga } from "@saffron/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { surfaceImage } from "./fixtures.js";
 
@@ -33,22 +33,6 @@ const CASES: Case[] = [
  */
 const CURSOR_BLINK_MAX_PIXELS = 40;
 const CURSOR_CELL_MAX = { width: 16, height: 20 };
-
-function differenceBox(a: DecodedImage, b: DecodedImage) {
-  let left = Infinity, top = Infinity, right = -1, bottom = -1;
-  for (let y = 0; y < a.height; y++) {
-    for (let x = 0; x < a.width; x++) {
-      const i = (y * a.width + x) * 4;
-      if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) {
-        left = Math.min(left, x);
-        right = Math.max(right, x);
-        top = Math.min(top, y);
-        bottom = Math.max(bottom, y);
-      }
-    }
-  }
-  return right < 0 ? { width: 0, height: 0 } : { width: right - left + 1, height: bottom - top + 1, left, top };
-}
 
 describe.each(CASES)("client vs QEMU: $name", (c) => {
   it("renders the guest console as spicy-screenshot does", async () => {

@@ -5,9 +5,8 @@
 import { connectSpice } from "@saffron/client/node";
 import { display as dsp } from "@saffron/protocol";
 import {
-  diffImages,
+  expectSameImage,
   openXterm,
-  saveComparison,
   setRootColor,
   showImage,
   spicyScreenshot,
@@ -44,11 +43,7 @@ const MODES: Mode[] = [
  */
 async function expectSameAsSpicy(port: number, password: string, ours: DecodedImage, name: string) {
   const reference = await spicyScreenshot({ port, password });
-  const diff = diffImages(ours, reference);
-  if (diff.differentPixels !== 0) {
-    saveComparison(`client-xspice-${name}`, ours, reference);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ from spicy-screenshot (max delta ${diff.maxDelta}); see artifacts/`);
-  }
+  expectSameImage(ours, reference, { label: name, artifact: `client-xspice-${name}`, reference: "spicy-screenshot" });
 }
 
 describe.each(MODES)("client vs Xspice, image compression $name", (mode) => {

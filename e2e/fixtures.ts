@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { DecodedImage } from "@saffron/codecs";
+import { writePng } from "@saffron/testkit";
 
 /** A deterministic photo-like picture (smooth plasma + fine noise): QUIC/JPEG territory. */
 export function plasma(width: number, height: number, seed = 1): DecodedImage {
@@ -21,4 +23,29 @@ export function plasma(width: number, height: number, seed = 1): DecodedImage {
 /** A surface as a DecodedImage (BGRA) for the testkit's image helpers. */
 export function surfaceImage(s: { width: number; height: number; data: Uint8Array }): DecodedImage {
   return { width: s.width, height: s.height, data: s.data, hasAlpha: false };
+}
+
+/**
+ * An animation for the video-stream tests (`animate` at 20 fps makes a 400x300 window that
+ * spice-server streams): 20 frames of `plasma(400, 300, 5)` rolled sideways by 20 px each,
+ * written to `dir` as frame-00.png ... frame-19.png. Returns the files in order and the images.
+ */
+export function rolledPlasmaFrames(dir: string): { files: string[]; images: DecodedImage[] } {
+  const base = plasma(400, 300, 5);
+  const files: string[] = [];
+  const images: DecodedImage[] = [];
+  for (let k = 0; k < 20; k++) {
+    const data = new Uint8Array(base.data.length);
+    const shift = k * 20;
+    for (let y = 0; y < 300; y++) {
+      const row = y * 400 * 4;
+      data.set(base.data.subarray(row + shift * 4, row + 1600), row);
+      data.set(base.data.subarray(row, row + shift * 4), row + 1600 - shift * 4);
+    }
+    const file = join(dir, `frame-${String(k).padStart(2, "0")}.png`);
+    writePng(file, { ...base, data });
+    files.push(file);
+    images.push({ ...base, data });
+  }
+  return { files, images };
 }

@@ -11,9 +11,8 @@ import type { DecodedImage } from "@saffron/codecs";
 import { Gateway, resolveConfig, signToken, type GatewayConfig } from "@saffron/gateway";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
 import {
-  diffImages,
+  expectSameImage,
   openXterm,
-  saveComparison,
   setRootColor,
   showImage,
   spawnTracked,
@@ -77,11 +76,7 @@ async function countingTarget(): Promise<{ server: Server; port: number; accepte
 
 /** B, G, R of every pixel equal (the X byte of a SPICE surface is undefined). */
 function expectSamePicture(ours: DecodedImage, want: DecodedImage, name: string): void {
-  const diff = diffImages(ours, want);
-  if (diff.differentPixels !== 0) {
-    saveComparison(`gateway-${name}`, ours, want);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta}); see artifacts/`);
-  }
+  expectSameImage(ours, want, { label: name, artifact: `gateway-${name}` });
 }
 
 async function startGateway(targets: Record<string, { host: string; port: number; password?: string }>, extra: Record<string, unknown> = {}) {

@@ -4,65 +4,30 @@
 // connection, a WebSocket that upgraded but sent nothing, an HTTP keep-alive connection.
 // (Before the fix, net.Server.close() waited for such sockets, which no session owned: ~30 s
 // for the idle ones (first-byte / link timeouts), ~5 s for HTTP keep-alive.)
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { connectSpice, type SpiceSession } from "@saffron/client/node";
-import { freePort, makeTempDir, runCommand, spawnTracked, stopAllPeers, waitFor, type TrackedProcess } from "@saffron/testkit";
+import { ensureCliBuilt, freePort, makeTempDir, runCommand, saffronCliBin, saffronCliEnv, startSaffronCli, stopAllPeers, waitFor, type TrackedProcess } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "packages/cli/dist/bin.js");
+const BIN = saffronCliBin();
 const PASSWORD = "expiring-Saffron";
-
-/** Rebuilds dist/ when a source file is newer (the test runs the real binary). */
-async function ensureBuilt(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
-    }, 0);
-  const srcs = ["cli", "server", "protocol", "codecs"].map((p) => newest(join(ROOT, "packages", p, "src")));
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= Math.max(...srcs)) return;
-  try {
-    await runCommand("npx", ["tsc", "-b"], { cwd: ROOT, timeoutMs: 120_000 });
-  } catch (e) {
-    if (!existsSync(BIN)) throw e;
-    console.warn(`server-cli: tsc -b failed, testing the existing dist/: ${(e as Error).message.split("\n").slice(0, 4).join(" ")}`);
-  }
-}
 
 let passwordFile: string;
 
 beforeAll(async () => {
-  await ensureBuilt();
+  await ensureCliBuilt();
   passwordFile = join(makeTempDir("server-cli"), "password.txt");
   writeFileSync(passwordFile, PASSWORD + "\n", { mode: 0o600 });
 });
 afterAll(stopAllPeers);
 
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SPICE_PASSWORD;
-  return env;
-}
-
 async function startCli(args: string[]): Promise<{ port: number; proc: TrackedProcess; startedAt: number; output(): string }> {
   const port = await freePort();
-  const proc = spawnTracked(process.execPath, [BIN, "serve", "--port", String(port), ...args], { env: cliEnv() });
-  let out = "";
-  proc.child.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  proc.child.stderr!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  await waitFor(
-    () => {
-      if (proc.exitInfo) throw new Error(`saffron serve exited early (${proc.exitInfo.code}): ${out}`);
-      return out.includes(`spice://127.0.0.1:${port}`);
-    },
-    { timeoutMs: 15_000, label: "saffron serve ready" },
-  );
-  return { port, proc, startedAt: Date.now(), output: () => out };
+  const { proc, output } = await startSaffronCli(["serve", "--port", String(port), ...args], `spice://127.0.0.1:${port}`);
+  return { port, proc, startedAt: Date.now(), output };
 }
 
 /** The demo never stops animating: wait for the first frame instead of for quiet. */
@@ -79,7 +44,7 @@ function tcp(port: number): Promise<Socket> {
 
 describe("saffron serve --ticket-expiry", () => {
   it("is documented in --help", async () => {
-    const r = await runCommand(process.execPath, [BIN, "serve", "--help"], { env: cliEnv(), timeoutMs: 15_000 });
+    const r = await runCommand(process.execPath, [BIN, "serve", "--help"], { env: saffronCliEnv(), timeoutMs: 15_000 });
     expect(r.stdout).toMatch(/--ticket-expiry S/);
     expect(r.stdout).toMatch(/--jpeg-wan M/);
   });
@@ -113,7 +78,7 @@ describe("saffron serve --ticket-expiry", () => {
 
   it("refuses bad values", async () => {
     const r = await runCommand(process.execPath, [BIN, "serve", "--demo", "--password-file", passwordFile, "--ticket-expiry", "soon"], {
-      env: cliEnv(),
+      env: saffronCliEnv(),
       check: false,
       timeoutMs: 15_000,
     });

@@ -5,23 +5,26 @@
 // in spice-html5 in headless Chromium (straight to the SPICE port, WebSocket upgrade).
 // Wrong passwords are refused (spicy-screenshot, spice-html5, our client) and counted; the
 // CLI refuses to start without a password or --disable-ticketing.
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice } from "@saffron/client/node";
 import { imageSource, SpiceServer } from "@saffron/server";
 import {
   diffImages,
+  ensureCliBuilt,
+  expectSameImage,
   findImage,
   freePort,
   html5Screenshot,
   makeTempDir,
   remoteViewerScreenshot,
   runCommand,
+  saffronCliBin,
+  saffronCliEnv,
   saveComparison,
-  spawnTracked,
   spicyScreenshot,
+  startSaffronCli,
   stopAllPeers,
   waitFor,
   writePng,
@@ -30,8 +33,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plasma, surfaceImage } from "./fixtures.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "packages/cli/dist/bin.js");
+const BIN = saffronCliBin();
 const MODES = ["off", "quic", "lz", "glz", "lz4", "auto_lz", "auto_glz"] as const;
 type Mode = (typeof MODES)[number];
 const PASSWORD = "s3cret-Saffron";
@@ -68,33 +70,13 @@ function testPicture(): DecodedImage {
   return p;
 }
 
-/**
- * Rebuilds dist/ when a source file is newer (the test runs the real binary). A failing
- * build (someone's work in progress elsewhere in the tree) only warns if a binary exists.
- */
-async function ensureBuilt(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
-    }, 0);
-  const srcs = ["cli", "server", "protocol", "codecs"].map((p) => newest(join(ROOT, "packages", p, "src")));
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= Math.max(...srcs)) return;
-  try {
-    await runCommand("npx", ["tsc", "-b"], { cwd: ROOT, timeoutMs: 120_000 });
-  } catch (e) {
-    if (!existsSync(BIN)) throw e;
-    console.warn(`server-clients: tsc -b failed, testing the existing dist/: ${(e as Error).message.split("\n").slice(0, 4).join(" ")}`);
-  }
-}
-
 let dir: string;
 let pngPath: string;
 let passwordFile: string;
 let picture: DecodedImage;
 
 beforeAll(async () => {
-  await ensureBuilt();
+  await ensureCliBuilt();
   dir = makeTempDir("server-clients");
   picture = testPicture();
   pngPath = join(dir, "picture.png");
@@ -104,40 +86,17 @@ beforeAll(async () => {
 });
 afterAll(stopAllPeers);
 
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.SPICE_PASSWORD;
-  return env;
-}
-
 /** `saffron serve --image` as a child process; resolves once it printed its URI. */
 async function startCli(mode: Mode): Promise<{ port: number; proc: TrackedProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const proc = spawnTracked(
-    process.execPath,
-    [BIN, "serve", "--image", pngPath, "--port", String(port), "--password-file", passwordFile, "--image-compression", mode],
-    { env: cliEnv() },
-  );
-  let out = "";
-  proc.child.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  proc.child.stderr!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  await waitFor(
-    () => {
-      if (proc.exitInfo) throw new Error(`saffron serve exited early (${proc.exitInfo.code}): ${out}`);
-      return out.includes(`spice://127.0.0.1:${port}`);
-    },
-    { timeoutMs: 15_000, label: "saffron serve ready" },
-  );
+  const args = ["serve", "--image", pngPath, "--port", String(port), "--password-file", passwordFile, "--image-compression", mode];
+  const { proc } = await startSaffronCli(args, `spice://127.0.0.1:${port}`);
   return { port, proc, stop: async () => void (await proc.stop(2000)) };
 }
 
 function expectExact(name: string, actual: DecodedImage, expected: DecodedImage): void {
   expect({ width: actual.width, height: actual.height }).toEqual({ width: expected.width, height: expected.height });
-  const diff = diffImages(actual, expected);
-  if (diff.differentPixels !== 0) {
-    const files = saveComparison(`server-clients-${name}`, actual, expected);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta}); see ${files.join(", ")}`);
-  }
+  expectSameImage(actual, expected, { label: name, artifact: `server-clients-${name}` });
 }
 
 describe.each(MODES)("saffron serve --image --image-compression %s", (mode) => {
@@ -260,7 +219,7 @@ describe("authentication", () => {
   it("the CLI will not start without a password or --disable-ticketing (exit 2, one line)", async () => {
     const port = await freePort();
     const r = await runCommand(process.execPath, [BIN, "serve", "--image", pngPath, "--port", String(port)], {
-      env: cliEnv(),
+      env: saffronCliEnv(),
       check: false,
       timeoutMs: 15_000,
     });

@@ -7,7 +7,7 @@
 import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice } from "@saffron/client/node";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
-import { diffImages, findImage, freePort, remoteViewerScreenshot, saveComparison, spicyScreenshot, stopAllPeers, waitFor } from "@saffron/testkit";
+import { expectSameImage, findImage, freePort, remoteViewerScreenshot, saveComparison, spicyScreenshot, stopAllPeers, waitFor } from "@saffron/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { plasma, surfaceImage } from "./fixtures.js";
 
@@ -71,11 +71,7 @@ function fbImage(src: FramebufferSource): DecodedImage {
 
 function expectExact(name: string, actual: DecodedImage, expected: DecodedImage): void {
   expect({ width: actual.width, height: actual.height }).toEqual({ width: expected.width, height: expected.height });
-  const diff = diffImages(actual, expected);
-  if (diff.differentPixels !== 0) {
-    const files = saveComparison(`server-stream-${name}`, actual, expected);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta}); see ${files.join(", ")}`);
-  }
+  expectSameImage(actual, expected, { label: name, artifact: `server-stream-${name}` });
 }
 
 describe("server video streams (MJPEG)", () => {

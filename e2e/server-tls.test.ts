@@ -7,22 +7,20 @@
 // spicy-screenshot has no CA option (spice-gtk's --spice-ca-file belongs to the option group
 // it does not include; its session's ca-file stays unset): with no CA file spice-gtk uses
 // OpenSSL's default verify paths, so SSL_CERT_FILE names the CA it trusts.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice } from "@saffron/client/node";
 import {
-  diffImages,
+  ensureCliBuilt,
+  expectSameImage,
   freePort,
   makeTempDir,
   makeTestCertificates,
   readPpm,
   runCommand,
-  saveComparison,
-  spawnTracked,
+  startSaffronCli,
   stopAllPeers,
-  waitFor,
   writePng,
   type TestCertificates,
   type TrackedProcess,
@@ -30,26 +28,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plasma, surfaceImage } from "./fixtures.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "packages/cli/dist/bin.js");
 const PASSWORD = "tls-Saffron-pw";
-
-/** Rebuilds dist/ when a source file is newer (the test runs the real binary). */
-async function ensureBuilt(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const p = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
-    }, 0);
-  const srcs = ["cli", "server", "protocol", "codecs"].map((p) => newest(join(ROOT, "packages", p, "src")));
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= Math.max(...srcs)) return;
-  try {
-    await runCommand("npx", ["tsc", "-b"], { cwd: ROOT, timeoutMs: 120_000 });
-  } catch (e) {
-    if (!existsSync(BIN)) throw e;
-    console.warn(`server-tls: tsc -b failed, testing the existing dist/: ${(e as Error).message.split("\n").slice(0, 4).join(" ")}`);
-  }
-}
 
 /** 480x320: photo-like plasma with a flat block and a sharp pattern. */
 function testPicture(): DecodedImage {
@@ -77,7 +56,7 @@ let picture: DecodedImage;
 let cli: { port: number; tlsPort: number; proc: TrackedProcess; output(): string } | undefined;
 
 beforeAll(async () => {
-  await ensureBuilt();
+  await ensureCliBuilt();
   dir = makeTempDir("server-tls");
   certs = makeTestCertificates();
   caFile = join(dir, "ca.pem");
@@ -92,22 +71,10 @@ beforeAll(async () => {
 
   const port = await freePort();
   const tlsPort = await freePort();
-  const env = { ...process.env };
-  delete env.SPICE_PASSWORD;
   const args = ["serve", "--image", join(dir, "picture.png"), "--port", String(port), "--tls-port", String(tlsPort)];
   args.push("--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"), "--password-file", join(dir, "password.txt"), "-v");
-  const proc = spawnTracked(process.execPath, [BIN, ...args], { env });
-  let out = "";
-  proc.child.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  proc.child.stderr!.setEncoding("utf8").on("data", (s: string) => (out += s));
-  await waitFor(
-    () => {
-      if (proc.exitInfo) throw new Error(`saffron serve exited early (${proc.exitInfo.code}): ${out}`);
-      return out.includes(`spice://127.0.0.1:${port}?tls-port=${tlsPort}`);
-    },
-    { timeoutMs: 15_000, label: "saffron serve ready" },
-  );
-  cli = { port, tlsPort, proc, output: () => out };
+  const { proc, output } = await startSaffronCli(args, `spice://127.0.0.1:${port}?tls-port=${tlsPort}`);
+  cli = { port, tlsPort, proc, output };
 });
 afterAll(async () => {
   await cli?.proc.stop(2000);
@@ -116,11 +83,7 @@ afterAll(async () => {
 
 function expectExact(name: string, actual: DecodedImage): void {
   expect({ width: actual.width, height: actual.height }).toEqual({ width: picture.width, height: picture.height });
-  const diff = diffImages(actual, picture);
-  if (diff.differentPixels !== 0) {
-    const files = saveComparison(`server-tls-${name}`, actual, picture);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta}); see ${files.join(", ")}`);
-  }
+  expectSameImage(actual, picture, { label: name, artifact: `server-tls-${name}` });
 }
 
 /** spicy-screenshot on the secure port only (-s), trusting the CA in `ca`. */

@@ -9,12 +9,11 @@ import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice } from "@saffron/client/node";
 import { SpiceServer, x11Source, type DisplaySource } from "@saffron/server";
 import {
-  diffImages,
+  expectSameImage,
   makeTempDir,
   openXterm,
   readPng,
   runCommand,
-  saveComparison,
   setRootColor,
   showImage,
   sleep,
@@ -63,11 +62,7 @@ async function xScreenshot(display: string): Promise<DecodedImage> {
 }
 
 function expectSame(name: string, actual: DecodedImage, expected: DecodedImage): void {
-  const diff = diffImages(actual, expected);
-  if (diff.differentPixels !== 0) {
-    saveComparison(`server-x11-${name}`, actual, expected);
-    throw new Error(`${name}: ${diff.differentPixels} pixels differ from the X screenshot (max delta ${diff.maxDelta}); see artifacts/`);
-  }
+  expectSameImage(actual, expected, { label: name, artifact: `server-x11-${name}`, reference: "the X screenshot" });
 }
 
 beforeAll(async () => {

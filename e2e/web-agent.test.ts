@@ -3,56 +3,34 @@
 // window size (also at devicePixelRatio 2), the clipboard goes both ways between
 // navigator.clipboard and X programs, and a file dropped on the desktop is uploaded with
 // progress into the agent's save directory.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { execOnDisplay, spawnTracked, startXspiceWithAgent, stopAllPeers, waitFor, type TrackedProcess, type XspiceWithAgent } from "@saffron/testkit";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import {
+  collectPageLog,
+  execOnDisplay,
+  spawnTracked,
+  startXspiceWithAgent,
+  stopAllPeers,
+  waitFor,
+  type TrackedProcess,
+  type XspiceWithAgent,
+} from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JS build script, no types
-import { buildWebClient } from "../apps/web-client/build.mjs";
+import { startWebClientBrowser, type WebClientBrowser } from "./web-fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
-
-let http: Server;
-let origin = "";
-let context: BrowserContext;
-let profile = "";
+let browser: WebClientBrowser | undefined;
 let xs: XspiceWithAgent;
 let page: Page;
 const pageLog: string[] = [];
 
 beforeAll(async () => {
   xs = await startXspiceWithAgent({ resolution: "1024x768" });
-  const { dist } = (await buildWebClient()) as { dist: string };
-  const root = resolve(dist);
-  http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1000, height: 700 },
-    permissions: ["clipboard-read", "clipboard-write"],
-  });
+  browser = await startWebClientBrowser({ viewport: { width: 1000, height: 700 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const { origin, context } = browser;
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   page = await context.newPage();
-  page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && pageLog.push(`${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => pageLog.push(`pageerror: ${e.message}`));
+  collectPageLog(page, pageLog);
   await page.goto(`${origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${xs.port}/`, autoconnect: "1", resize: "remote" })}`);
   await page.waitForFunction(() => document.body.dataset.state === "connected", undefined, { timeout: 20_000 });
   await page.evaluate(() => {
@@ -66,9 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await xs?.stop();
   await stopAllPeers();
 });
@@ -125,7 +101,7 @@ describe("web console with spice-vdagent in Xspice", () => {
     const bigger = await followsWindow("1200x820 window");
     expect(bigger.width).toBeGreaterThan(first.width);
     // HiDPI: same CSS size, twice the device pixels.
-    const cdp = await context.newCDPSession(page);
+    const cdp = await browser!.context.newCDPSession(page);
     await cdp.send("Emulation.setDeviceMetricsOverride", { width: 800, height: 600, deviceScaleFactor: 2, mobile: false });
     try {
       const hidpi = await followsWindow("800x600 CSS window at devicePixelRatio 2");

@@ -2,50 +2,19 @@
 // Xspice's playback FIFO, the page's SpiceConsole plays it through WebAudio (AudioWorklet
 // jitter buffer), and an AnalyserNode tapped on the console's output (console.audioAnalyser())
 // must show the peak at 1 kHz. RAW (S16 PCM) and OPUS (WebCodecs AudioDecoder) modes.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
-import { stopAllPeers } from "@saffron/testkit";
+import { collectPageLog, stopAllPeers } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JS build script, no types
-import { buildWebClient } from "../apps/web-client/build.mjs";
 import { startAudioXspice } from "./audio-fixtures.js";
+import { startWebClientBrowser, type WebClientBrowser } from "./web-fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
-
-let http: Server;
-let origin = "";
-let context: BrowserContext;
-let profile = "";
+let browser: WebClientBrowser | undefined;
 
 beforeAll(async () => {
-  const { dist } = (await buildWebClient()) as { dist: string };
-  const root = resolve(dist);
-  http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    let body: Buffer;
-    try {
-      body = readFileSync(file);
-    } catch {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-  });
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+  browser = await startWebClientBrowser({ viewport: { width: 1280, height: 860 } });
 });
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await stopAllPeers();
 });
 
@@ -63,13 +32,11 @@ describe.each([
 ])("web client audio vs Xspice FIFO ($name)", ({ opus }) => {
   it("plays the 1 kHz tone through WebAudio", async () => {
     const a = await startAudioXspice(opus);
-    const page = await context.newPage();
-    const log: string[] = [];
-    page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+    const page = await browser!.context.newPage();
+    const log = collectPageLog(page);
     let sox: Awaited<ReturnType<typeof a.playTone>> | undefined;
     try {
-      await page.goto(`${origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${a.xspice.port}/`, autoconnect: "1" })}`);
+      await page.goto(`${browser!.origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${a.xspice.port}/`, autoconnect: "1" })}`);
       await page.waitForFunction(() => document.body.dataset.state === "connected", undefined, { timeout: 20_000 });
       sox = await a.playTone(1000, 30);
       // The analyser exists once the first stream started; then wait for the jitter buffer to play.

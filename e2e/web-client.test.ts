@@ -2,64 +2,38 @@
 // (Debian's /usr/bin/chromium driven by playwright-core, which downloads nothing): the page
 // connects straight to the SPICE port's WebSocket, and its canvas must hold exactly the
 // desktop's pixels, against our own server and against Xspice (compared with spicy-screenshot).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import type { DecodedImage } from "@saffron/codecs";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
 import {
   artifactsDir,
-  diffImages,
+  collectPageLog,
+  expectCanvasEquals,
+  expectSameImage,
   openXterm,
-  saveComparison,
   setRootColor,
   showImage,
   spicyScreenshot,
   startXspice,
   stopAllPeers,
+  waitForStableCanvas,
   type XspiceImageCompression,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JS build script, no types
-import { buildWebClient } from "../apps/web-client/build.mjs";
 import { plasma } from "./fixtures.js";
+import { startWebClientBrowser, type WebClientBrowser } from "./web-fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
-
-let http: Server;
-let origin = "";
-let context: BrowserContext;
-let profile = "";
+let browser: WebClientBrowser | undefined;
 const servers: SpiceServer[] = [];
 
 beforeAll(async () => {
-  const { dist } = (await buildWebClient()) as { dist: string };
-  const root = resolve(dist);
-  http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+  browser = await startWebClientBrowser({ viewport: { width: 1280, height: 860 } });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await Promise.all(servers.map((s) => s.close()));
-  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
-  if (profile) rmSync(profile, { recursive: true, force: true });
   await stopAllPeers();
 });
 
@@ -72,35 +46,14 @@ async function startServer(source: FramebufferSource, auth: { password?: string 
 
 /** Opens the page; collects console errors for failure messages. */
 async function openPage(query: Record<string, string>): Promise<{ page: Page; log: string[] }> {
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
-  await page.goto(`${origin}/?${new URLSearchParams(query)}`);
+  const page = await browser!.context.newPage();
+  const log = collectPageLog(page);
+  await page.goto(`${browser!.origin}/?${new URLSearchParams(query)}`);
   return { page, log };
 }
 
 async function waitForState(page: Page, state: string, timeout = 20_000): Promise<void> {
   await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
-}
-
-/** The canvas pixels, as BGRA (the testkit's image convention). */
-async function readCanvas(page: Page): Promise<DecodedImage> {
-  const { width, height, rgba } = await page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>("#screen canvas.saffron-canvas")!;
-    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    // Strings cross the page boundary far faster than arrays of numbers.
-    let s = "";
-    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
-    return { width: c.width, height: c.height, rgba: btoa(s) };
-  });
-  const data = new Uint8Array(Buffer.from(rgba, "base64"));
-  for (let i = 0; i < data.length; i += 4) {
-    const r = data[i]!;
-    data[i] = data[i + 2]!;
-    data[i + 2] = r;
-  }
-  return { width, height, data, hasAlpha: false };
 }
 
 /** The source's framebuffer as BGRA with opaque alpha. */
@@ -111,20 +64,8 @@ function sourceImage(src: FramebufferSource): DecodedImage {
 }
 
 /** Polls the canvas until it equals `expected` exactly. */
-async function expectCanvas(page: Page, expected: DecodedImage, name: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let last: DecodedImage | undefined;
-  let diff = { differentPixels: -1, maxDelta: -1 };
-  while (Date.now() < end) {
-    last = await readCanvas(page);
-    if (last.width === expected.width && last.height === expected.height) {
-      diff = diffImages(last, expected);
-      if (diff.differentPixels === 0) return;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  if (last && last.width === expected.width && last.height === expected.height) saveComparison(`web-client-${name}`, last, expected);
-  throw new Error(`${name}: canvas ${last?.width}x${last?.height} != ${expected.width}x${expected.height} or ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta})`);
+function expectCanvas(page: Page, expected: DecodedImage, name: string): Promise<void> {
+  return expectCanvasEquals(page, expected, { label: name, artifact: `web-client-${name}`, timeoutMs: 15_000 });
 }
 
 describe("web client against the Saffron server", () => {
@@ -253,7 +194,7 @@ describe.each(XSPICE_MODES)("web client against Xspice ($name)", (mode) => {
         // Live drawing while connected: a scrolling terminal and a second picture.
         await openXterm(xspice.display, { command: "seq 1 400; exec sleep 100000", geometry: "50x20+100+300" });
         await showImage(xspice.display, plasma(200, 150, 7), { x: 500, y: 420 });
-        ours = await waitForStableCanvas(page);
+        ours = await waitForStableCanvas(page, { timeoutMs: 40_000 });
         expect(ours.width).toBe(1024);
         const stats = await page.evaluate(() => {
           const c = (window as unknown as { saffronConsole: { spiceSession?: { displays: { images: { stats: Record<string, { count: number }> } }[] } } }).saffronConsole;
@@ -267,32 +208,12 @@ describe.each(XSPICE_MODES)("web client against Xspice ($name)", (mode) => {
         await page.close();
       }
       const reference = await spicyScreenshot({ port: xspice.port, password });
-      const diff = diffImages(ours, reference);
-      if (diff.differentPixels !== 0) {
-        saveComparison(`web-client-xspice-${mode.name.replace(/\W+/g, "-")}`, ours, reference);
-        throw new Error(`${diff.differentPixels} pixels differ from spicy-screenshot (max delta ${diff.maxDelta}); see artifacts/`);
-      }
+      expectSameImage(ours, reference, { label: `Xspice ${mode.name}`, artifact: `web-client-xspice-${mode.name.replace(/\W+/g, "-")}`, reference: "spicy-screenshot" });
     } finally {
       await xspice.stop();
     }
   });
 });
-
-/** Waits until the canvas stops changing (same pixels over 1.2 s), then returns it. */
-async function waitForStableCanvas(page: Page, timeoutMs = 40_000): Promise<DecodedImage> {
-  const end = Date.now() + timeoutMs;
-  let prev = await readCanvas(page);
-  let stableSince = Date.now();
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    const cur = await readCanvas(page);
-    const same = cur.width === prev.width && cur.height === prev.height && diffImages(cur, prev).differentPixels === 0;
-    if (!same) stableSince = Date.now();
-    else if (Date.now() - stableSince >= 1200 && cur.width > 1) return cur;
-    prev = cur;
-  }
-  throw new Error("the canvas never settled");
-}
 
 function bgraToRgba(bgra: Uint8Array): Uint8Array {
   const out = bgra.slice();

@@ -4,18 +4,22 @@
 // xterm, the page must reconnect by itself after a server restart, a refused token must say so
 // (with no upstream connection), and a virt-viewer .vv file must connect. Page screenshots
 // are saved as artifacts/web-gateway-*.png.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { DecodedImage } from "@saffron/codecs";
 import { Gateway, resolveConfig, signToken } from "@saffron/gateway";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
 import {
   artifactsDir,
+  collectPageLog,
   countColors,
+  differenceBox,
   diffImages,
+  expectCanvasEquals,
+  expectSameImage,
+  launchChromium,
   makeTempDir,
   openXterm,
   saveComparison,
@@ -26,6 +30,8 @@ import {
   startXspice,
   stopAllPeers,
   waitFor,
+  waitForStableCanvas,
+  type Chromium,
   type XspiceServer,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,24 +39,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebClient } from "../apps/web-client/build.mjs";
 import { plasma } from "./fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SECRET = new TextEncoder().encode("e2e-web-gateway-secret-0123456789abcdef");
 
 let staticDir = "";
-let context: BrowserContext;
-let profile = "";
+let chromium: Chromium | undefined;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
 beforeAll(async () => {
   staticDir = ((await buildWebClient()) as { dist: string }).dist;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  chromium = await launchChromium({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await chromium?.close();
   for (const c of cleanups.reverse()) await c();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   await stopAllPeers();
 });
 
@@ -95,10 +97,8 @@ async function upstreamConnections(http: string, target: string): Promise<number
 
 /** Opens the page on the gateway; collects page errors for failure messages. */
 async function openPage(http: string, query: Record<string, string> = {}): Promise<{ page: Page; log: string[] }> {
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+  const page = await chromium!.context.newPage();
+  const log = collectPageLog(page);
   await page.goto(`${http}/?${new URLSearchParams(query)}`);
   return { page, log };
 }
@@ -116,24 +116,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifactsDir(), `web-gateway-${name}.png`) });
 }
 
-/** The canvas pixels, as BGRA (the testkit's image convention). */
-async function readCanvas(page: Page): Promise<DecodedImage> {
-  const { width, height, rgba } = await page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>("#screen canvas.saffron-canvas")!;
-    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    let s = "";
-    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
-    return { width: c.width, height: c.height, rgba: btoa(s) };
-  });
-  const data = new Uint8Array(Buffer.from(rgba, "base64"));
-  for (let i = 0; i < data.length; i += 4) {
-    const r = data[i]!;
-    data[i] = data[i + 2]!;
-    data[i + 2] = r;
-  }
-  return { width, height, data, hasAlpha: false };
-}
-
 function sourceImage(src: FramebufferSource): DecodedImage {
   const data = src.pixels.slice();
   for (let i = 3; i < data.length; i += 4) data[i] = 255;
@@ -148,37 +130,8 @@ function pictureSource(width: number, height: number, seed: number): Framebuffer
 }
 
 /** Polls the canvas until it equals `expected` exactly. */
-async function expectCanvas(page: Page, expected: DecodedImage, name: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let last: DecodedImage | undefined;
-  let diff = { differentPixels: -1, maxDelta: -1 };
-  while (Date.now() < end) {
-    last = await readCanvas(page);
-    if (last.width === expected.width && last.height === expected.height) {
-      diff = diffImages(last, expected);
-      if (diff.differentPixels === 0) return;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  if (last && last.width === expected.width && last.height === expected.height) saveComparison(`web-gateway-${name}`, last, expected);
-  throw new Error(`${name}: canvas ${last?.width}x${last?.height} vs ${expected.width}x${expected.height}, ${diff.differentPixels} pixels differ (max delta ${diff.maxDelta})`);
-}
-
-/** Bounding box of the pixels whose B, G or R differ. */
-function differenceBox(a: DecodedImage, b: DecodedImage): { width: number; height: number } {
-  let left = Infinity, top = Infinity, right = -1, bottom = -1;
-  for (let y = 0; y < a.height; y++) {
-    for (let x = 0; x < a.width; x++) {
-      const i = (y * a.width + x) * 4;
-      if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) {
-        left = Math.min(left, x);
-        right = Math.max(right, x);
-        top = Math.min(top, y);
-        bottom = Math.max(bottom, y);
-      }
-    }
-  }
-  return right < 0 ? { width: 0, height: 0 } : { width: right - left + 1, height: bottom - top + 1 };
+function expectCanvas(page: Page, expected: DecodedImage, name: string): Promise<void> {
+  return expectCanvasEquals(page, expected, { label: name, artifact: `web-gateway-${name}`, timeoutMs: 20_000 });
 }
 
 /**
@@ -202,20 +155,13 @@ function onlyCursorCellDiffers(a: DecodedImage, b: DecodedImage): boolean {
  * Waits until the canvas has `width` and stops changing (over 1.2 s; with `cursorBlink`,
  * changes confined to the cursor cell do not count), then returns it.
  */
-async function waitForStableCanvas(page: Page, width: number, options: { cursorBlink?: boolean; timeoutMs?: number } = {}): Promise<DecodedImage> {
-  const end = Date.now() + (options.timeoutMs ?? 40_000);
-  const same = (a: DecodedImage, b: DecodedImage) =>
-    a.width === b.width && a.height === b.height && (options.cursorBlink ? onlyCursorCellDiffers(a, b) : diffImages(a, b).differentPixels === 0);
-  let prev = await readCanvas(page);
-  let stableSince = Date.now();
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    const cur = await readCanvas(page);
-    if (cur.width !== width || !same(cur, prev)) stableSince = Date.now();
-    else if (Date.now() - stableSince >= 1200) return cur;
-    prev = cur;
-  }
-  throw new Error(`the canvas never settled at width ${width} (last ${prev.width}x${prev.height})`);
+function stableCanvasAt(page: Page, width: number, options: { cursorBlink?: boolean; timeoutMs?: number } = {}): Promise<DecodedImage> {
+  return waitForStableCanvas(page, {
+    timeoutMs: options.timeoutMs ?? 40_000,
+    ready: (c) => c.width === width,
+    same: (a, b) => a.width === b.width && a.height === b.height && (options.cursorBlink ? onlyCursorCellDiffers(a, b) : diffImages(a, b).differentPixels === 0),
+    label: `the canvas at width ${width}`,
+  });
 }
 
 describe("web page through the gateway, to Xspice (password held by the gateway)", () => {
@@ -239,7 +185,7 @@ describe("web page through the gateway, to Xspice (password held by the gateway)
       await waitForState(page, "connected");
       // Live drawing while connected.
       await showImage(xspice.display, plasma(200, 150, 4), { x: 500, y: 420 });
-      ours = await waitForStableCanvas(page, 1024);
+      ours = await stableCanvasAt(page, 1024);
       expect(ours.height).toBe(768);
       expect(await page.locator("#status").textContent()).toMatch(/^Connected to /);
       await screenshot(page, "xspice");
@@ -250,11 +196,7 @@ describe("web page through the gateway, to Xspice (password held by the gateway)
     }
     await waitFor(() => gw.gateway.connectionCount === 0, { timeoutMs: 10_000, label: "bridges closed" });
     const reference = await spicyScreenshot({ port: xspice.port, password });
-    const diff = diffImages(ours, reference);
-    if (diff.differentPixels !== 0) {
-      saveComparison("web-gateway-xspice", ours, reference);
-      throw new Error(`${diff.differentPixels} pixels differ from spicy-screenshot (max delta ${diff.maxDelta}); see artifacts/`);
-    }
+    expectSameImage(ours, reference, { label: "Xspice through the gateway", artifact: "web-gateway-xspice", reference: "spicy-screenshot" });
     await term.stop();
   });
 
@@ -266,7 +208,7 @@ describe("web page through the gateway, to Xspice (password held by the gateway)
     const { page } = await openPage(gw.http, { target: "xspice", token: await token(["xspice"]), autoconnect: "1" });
     try {
       await waitForState(page, "connected");
-      await waitForStableCanvas(page, 1024);
+      await stableCanvasAt(page, 1024);
       const box = (await page.locator("#screen canvas.saffron-canvas").boundingBox())!;
       // Desktop pixel (200, 150), well inside the 80x24 terminal at +0+0, in page coordinates.
       await page.mouse.click(box.x + (200 * box.width) / 1024, box.y + (150 * box.height) / 768);
@@ -303,7 +245,7 @@ describe("web page through the gateway, to QEMU (qxl DRM)", () => {
     let ours: DecodedImage;
     try {
       await waitForState(page, "connected");
-      ours = await waitForStableCanvas(page, 1024, { cursorBlink: true, timeoutMs: 60_000 });
+      ours = await stableCanvasAt(page, 1024, { cursorBlink: true, timeoutMs: 60_000 });
       expect(ours.height).toBe(768);
       expect(countColors(ours)).toBeGreaterThan(1); // the console text is there
       await screenshot(page, "qemu");

@@ -3,50 +3,21 @@
 // recording what reaches it: AltGr, composed text (insertText: no key events at all), key
 // repeat, keys released when the console loses the focus, and Pointer Lock with relative
 // motion in server mouse mode.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { FramebufferSource, SpiceServer, type DisplaySource, type SourceListeners } from "@saffron/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JS build script, no types
-import { buildWebClient } from "../apps/web-client/build.mjs";
+import { startWebClientBrowser, type WebClientBrowser } from "./web-fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
-
-let http: Server;
-let origin = "";
-let context: BrowserContext;
-let profile = "";
+let browser: WebClientBrowser | undefined;
 const servers: SpiceServer[] = [];
 
 beforeAll(async () => {
-  const { dist } = (await buildWebClient()) as { dist: string };
-  const root = resolve(dist);
-  http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    try {
-      const body = readFileSync(file);
-      res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1000, height: 700 } });
+  browser = await startWebClientBrowser({ viewport: { width: 1000, height: 700 } });
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await Promise.all(servers.map((s) => s.close()));
-  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 type Key = [scancode: number, down: boolean];
@@ -55,8 +26,8 @@ async function open(source: DisplaySource): Promise<Page> {
   const server = new SpiceServer({ source, disableTicketing: true });
   servers.push(server);
   const { port } = await server.listen({ port: 0 });
-  const page = await context.newPage();
-  await page.goto(`${origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1", scaling: "none" })}`);
+  const page = await browser!.context.newPage();
+  await page.goto(`${browser!.origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1", scaling: "none" })}`);
   await page.waitForFunction(() => document.body.dataset.state === "connected", null, { timeout: 20_000 });
   return page;
 }

@@ -5,13 +5,12 @@
 // 10 decoded frames per second; the still frame left after the animation stops must match
 // spicy-screenshot (PSNR >= 30 dB, lossy only inside the animation's window).
 // Needs gstreamer1.0-plugins-{base,good,bad,ugly} and gstreamer1.0-libav (see .ci/run).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import type { Page } from "playwright-core";
 import type { DecodedImage } from "@saffron/codecs";
 import {
+  canvasImage,
+  collectPageLog,
   diffImages,
   makeTempDir,
   removeTempDir,
@@ -21,107 +20,37 @@ import {
   spicyScreenshot,
   startXspice,
   stopAllPeers,
+  waitForStableCanvas,
   waitForWindow,
-  writePng,
   type TrackedProcess,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JS build script, no types
-import { buildWebClient } from "../apps/web-client/build.mjs";
-import { plasma } from "./fixtures.js";
+import { rolledPlasmaFrames } from "./fixtures.js";
+import { startWebClientBrowser, type WebClientBrowser } from "./web-fixtures.js";
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const MIME: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
 /** The animation window (400x300 at +300+200) with its border. */
 const BOX = { left: 296, top: 196, right: 706, bottom: 506 };
 
-let http: Server;
-let origin = "";
-let context: BrowserContext;
-let profile = "";
+let browser: WebClientBrowser | undefined;
 let framesDir = "";
 const frames: string[] = [];
 const frameImages: DecodedImage[] = [];
 
 beforeAll(async () => {
-  const { dist } = (await buildWebClient()) as { dist: string };
-  const root = resolve(dist);
-  http = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "index.html" : decodeURIComponent(path)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    let body: Buffer;
-    try {
-      body = readFileSync(file);
-    } catch {
-      return void res.writeHead(404).end();
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
-  });
-  await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), "saffron-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+  browser = await startWebClientBrowser({ viewport: { width: 1280, height: 860 } });
 
   // 20 frames of the plasma rolled sideways: a 400x300 window repainted at 20 fps.
   framesDir = makeTempDir("video-frames");
-  const base = plasma(400, 300, 5);
-  for (let k = 0; k < 20; k++) {
-    const data = new Uint8Array(base.data.length);
-    const shift = k * 20;
-    for (let y = 0; y < 300; y++) {
-      const row = y * 400 * 4;
-      data.set(base.data.subarray(row + shift * 4, row + 1600), row);
-      data.set(base.data.subarray(row, row + shift * 4), row + 1600 - shift * 4);
-    }
-    const file = join(framesDir, `frame-${String(k).padStart(2, "0")}.png`);
-    writePng(file, { ...base, data });
-    frames.push(file);
-    frameImages.push({ ...base, data });
-  }
+  const rolled = rolledPlasmaFrames(framesDir);
+  frames.push(...rolled.files);
+  frameImages.push(...rolled.images);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise<void>((ok) => (http ? http.close(() => ok()) : ok()));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   if (framesDir) removeTempDir(framesDir);
   await stopAllPeers();
 });
-
-/** The canvas pixels, as BGRA. */
-async function readCanvas(page: Page): Promise<DecodedImage> {
-  const { width, height, rgba } = await page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>("#screen canvas.saffron-canvas")!;
-    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    let s = "";
-    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
-    return { width: c.width, height: c.height, rgba: btoa(s) };
-  });
-  const data = new Uint8Array(Buffer.from(rgba, "base64"));
-  for (let i = 0; i < data.length; i += 4) {
-    const r = data[i]!;
-    data[i] = data[i + 2]!;
-    data[i + 2] = r;
-  }
-  return { width, height, data, hasAlpha: false };
-}
-
-/** Waits until the canvas stops changing (same pixels over 1.2 s), then returns it. */
-async function waitForStableCanvas(page: Page, timeoutMs = 30_000): Promise<DecodedImage> {
-  const end = Date.now() + timeoutMs;
-  let prev = await readCanvas(page);
-  let stableSince = Date.now();
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 300));
-    const cur = await readCanvas(page);
-    const same = cur.width === prev.width && cur.height === prev.height && diffImages(cur, prev).differentPixels === 0;
-    if (!same) stableSince = Date.now();
-    else if (Date.now() - stableSince >= 1200 && cur.width > 1) return cur;
-    prev = cur;
-  }
-  throw new Error("the canvas never settled");
-}
 
 interface StreamInfo {
   framesDecoded: number;
@@ -185,13 +114,11 @@ describe.skipIf(!GST.every((f) => existsSync(f)))("web client video streams (Xsp
     let anim: TrackedProcess | undefined;
     try {
       await setRootColor(xspice.display, "#405060");
-      const page = await context.newPage();
-      const log: string[] = [];
-      page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
-      page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+      const page = await browser!.context.newPage();
+      const log = collectPageLog(page);
       let ours: DecodedImage;
       try {
-        await page.goto(`${origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${xspice.port}/`, autoconnect: "1" })}`);
+        await page.goto(`${browser!.origin}/?${new URLSearchParams({ url: `ws://127.0.0.1:${xspice.port}/`, autoconnect: "1" })}`);
         await page.waitForFunction(() => document.body.dataset.state === "connected", null, { timeout: 20_000 });
         anim = runOnDisplay(xspice.display, "animate", ["-title", "saffron-animation", "-delay", "5", "-geometry", "+300+200", ...frames]);
         await waitForWindow(xspice.display, "saffron-animation");
@@ -218,13 +145,13 @@ describe.skipIf(!GST.every((f) => existsSync(f)))("web client video streams (Xsp
         expect(fps).toBeGreaterThanOrEqual(10);
         expect(stats.codec).toBe(codec);
         // A decoded frame on the canvas mid-animation is one of the plasma frames (lossy).
-        const best = bestFrameMatch(await readCanvas(page));
+        const best = bestFrameMatch(await canvasImage(page));
         console.info(`${codec}: mid-animation canvas matches frame ${best.index} at ${best.psnr.toFixed(2)} dB (offset ${best.dx},${best.dy})`);
         expect(best.psnr).toBeGreaterThanOrEqual(25);
 
         // Freeze the animation: what stays on screen is the last (lossy) frame.
         process.kill(anim.pid, "SIGSTOP");
-        ours = await waitForStableCanvas(page);
+        ours = await waitForStableCanvas(page, { timeoutMs: 30_000 });
         expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
       } finally {
         await page.close();

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 import type { DecodedImage } from "@saffron/codecs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
 import { TestkitError } from "./errors.js";
 import { canConnect, freePort } from "./free-port.js";
 import { makeTempDir, removeTempDir, spawnTracked, type TrackedProcess } from "./processes.js";
@@ -59,10 +60,6 @@ function serveStatic(root: string): Promise<Server> {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
 }
 
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 
 /**
  * Renders a SPICE server in the real spice-html5 client (Debian's /usr/share/spice-html5)
@@ -87,10 +84,10 @@ export async function html5Screenshot(options: Html5ScreenshotOptions): Promise<
       await waitFor(() => canConnect(wsPort), { timeoutMs: 10_000, label: "websockify listening" });
     }
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: CHROMIUM_PATH,
       headless: true,
       viewport: { width: 1600, height: 1200 },
-      args: CHROMIUM_ARGS,
+      args: ["--headless", ...CHROMIUM_ARGS],
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));

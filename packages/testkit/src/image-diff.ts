@@ -110,3 +110,24 @@ export function diffMask(a: DecodedImage, b: DecodedImage, tolerance = 0): Decod
   }
   return { width: a.width, height: a.height, data: out, hasAlpha: false };
 }
+
+/**
+ * The bounding box of the pixels whose B, G or R differ (alpha ignored); all zero when the
+ * images are equal. Both images must have the same size.
+ */
+export function differenceBox(a: DecodedImage, b: DecodedImage): { left: number; top: number; width: number; height: number } {
+  if (a.width !== b.width || a.height !== b.height) throw new TestkitError("ERR_BAD_IMAGE", "image sizes differ");
+  let left = Infinity, top = Infinity, right = -1, bottom = -1;
+  for (let y = 0; y < a.height; y++) {
+    for (let x = 0; x < a.width; x++) {
+      const i = (y * a.width + x) * 4;
+      if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) {
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y);
+      }
+    }
+  }
+  return right < 0 ? { left: 0, top: 0, width: 0, height: 0 } : { left, top, width: right - left + 1, height: bottom - top + 1 };
+}

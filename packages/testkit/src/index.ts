@@ -32,3 +32,8 @@ export * from "./process-cpu.js";
 export * from "./viewer-session.js";
 export * from "./xvnc.js";
 export * from "./xspice-agent.js";
+export * from "./chromium.js";
+export * from "./serve-directory.js";
+export * from "./page-canvas.js";
+export * from "./same-image.js";
+export * from "./saffron-cli.js";
