@@ -115,6 +115,14 @@ for (const el of [scalingSelect, compressionSelect, viewOnlyBox, reconnectBox]) 
 // ---- the console ----
 
 let current: SpiceConsole | undefined;
+
+/** The session worker index.html started while the page loaded, for the first console (once). */
+function preloadedWorker(): Worker | undefined {
+  const w = window as unknown as { saffronSessionWorker?: Worker };
+  const worker = w.saffronSessionWorker;
+  w.saffronSessionWorker = undefined;
+  return worker;
+}
 let lastTarget: ConnectTarget | undefined;
 let lastPassword = "";
 const latch = new ModifierLatch();
@@ -164,6 +172,7 @@ function connect(target: ConnectTarget, password: string): void {
       muted: audioMuted,
       // ?resize=remote: the guest desktop follows the window (needs spice-vdagent in the guest).
       resizeRemote: new URLSearchParams(location.search).get("resize") === "remote",
+      worker: preloadedWorker(),
     });
   } catch (e) {
     setStatus(`Cannot connect: ${e instanceof Error ? e.message : String(e)}`, "error", "other");

@@ -25,4 +25,19 @@ describe("DirtyRects", () => {
     d.add({ left: 0, top: 5, right: 9, bottom: 10 });
     expect(d.take()).toEqual([{ left: 0, top: 0, right: 10, bottom: 10 }]);
   });
+
+  it("absorbs rects a new one covers and merges neighbours that cost no extra pixels", () => {
+    const d = new DirtyRects(1000, 1000);
+    d.add({ left: 40, top: 100, right: 700, bottom: 118 });
+    d.add({ left: 13, top: 100, right: 40, bottom: 118 }); // beside it: one row
+    d.add({ left: 500, top: 300, right: 520, bottom: 330 });
+    expect(d.take()).toEqual([
+      { left: 13, top: 100, right: 700, bottom: 118 },
+      { left: 500, top: 300, right: 520, bottom: 330 },
+    ]);
+    d.add({ left: 10, top: 10, right: 20, bottom: 20 });
+    d.add({ left: 600, top: 600, right: 610, bottom: 610 });
+    d.add({ left: 0, top: 0, right: 700, bottom: 700 }); // covers both
+    expect(d.take()).toEqual([{ left: 0, top: 0, right: 700, bottom: 700 }]);
+  });
 });

@@ -34,17 +34,30 @@ export class DirtyRects {
     return this.rects.length === 0;
   }
 
-  add(r: PixelRect): void {
-    const left = Math.max(0, Math.floor(r.left));
-    const top = Math.max(0, Math.floor(r.top));
-    const right = Math.min(this.width, Math.ceil(r.right));
-    const bottom = Math.min(this.height, Math.ceil(r.bottom));
+  add(rect: PixelRect): void {
+    const left = Math.max(0, Math.floor(rect.left));
+    const top = Math.max(0, Math.floor(rect.top));
+    const right = Math.min(this.width, Math.ceil(rect.right));
+    const bottom = Math.min(this.height, Math.ceil(rect.bottom));
     if (right <= left || bottom <= top) return;
-    for (const o of this.rects) {
-      if (o.left <= left && o.top <= top && o.right >= right && o.bottom >= bottom) return; // already covered
+    let r: PixelRect = { left, top, right, bottom };
+    // Merge with every rect whose union with this one costs no more pixels than the two apart
+    // (one inside the other, overlapping, or side by side): fewer, never larger, conversions.
+    for (let i = 0; i < this.rects.length; ) {
+      const o = this.rects[i]!;
+      const u = { left: Math.min(o.left, r.left), top: Math.min(o.top, r.top), right: Math.max(o.right, r.right), bottom: Math.max(o.bottom, r.bottom) };
+      if (areaOf(u) <= areaOf(o) + areaOf(r)) {
+        if (u.left === o.left && u.top === o.top && u.right === o.right && u.bottom === o.bottom) return; // already covered
+        this.rects.splice(i, 1);
+        this.area -= areaOf(o);
+        r = u;
+        i = 0; // the bigger rect may now absorb earlier ones
+        continue;
+      }
+      i++;
     }
-    this.rects.push({ left, top, right, bottom });
-    this.area += (right - left) * (bottom - top);
+    this.rects.push(r);
+    this.area += areaOf(r);
     if (this.rects.length > this.maxRects || this.area > 0.75 * this.width * this.height) this.collapse();
   }
 
@@ -67,4 +80,8 @@ export class DirtyRects {
     this.area = 0;
     return out;
   }
+}
+
+function areaOf(r: PixelRect): number {
+  return (r.right - r.left) * (r.bottom - r.top);
 }

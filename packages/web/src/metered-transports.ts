@@ -16,10 +16,31 @@ export class TransportMeter {
     return async (address) => {
       const t = await inner(address);
       const timed = address.channelType === ChannelType.Display;
+      let queued: Uint8Array[] | undefined;
+      let writable = true;
+      const flush = () => {
+        const q = queued!;
+        queued = undefined;
+        if (q.length === 1) return void (writable = t.send(q[0]!));
+        let n = 0;
+        for (const d of q) n += d.length;
+        const all = new Uint8Array(n);
+        n = 0;
+        for (const d of q) all.set(d, (n += d.length) - d.length);
+        writable = t.send(all);
+      };
       const wrapped: ByteTransport = {
+        // What a channel sends while handling one chunk (display ACKs, every few messages) goes
+        // out as one WebSocket message at the end of that task: each send() costs a trip through
+        // the browser's network stack.
         send: (data) => {
           this.bytesSent += data.length;
-          return t.send(data);
+          if (!queued) {
+            queued = [];
+            queueMicrotask(flush);
+          }
+          queued.push(data.slice());
+          return writable;
         },
         onData: (listener) =>
           t.onData((chunk) => {
@@ -33,7 +54,10 @@ export class TransportMeter {
             }
           }),
         onClose: (l) => t.onClose(l),
-        close: () => t.close(),
+        close: () => {
+          if (queued) flush();
+          t.close();
+        },
       };
       if (t.pause && t.resume) {
         wrapped.pause = () => t.pause!();

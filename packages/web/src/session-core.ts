@@ -1,10 +1,12 @@
 import { CursorChannel, DisplayChannel, PlaybackChannel, SpiceSession, VIDEO_CODEC_NAMES, type Logger, type SpiceChannel, type Surface, type VideoDecoderFactory } from "@saffron/client";
+import { ChannelType } from "@saffron/protocol";
 import { browserInflate, createBrowserJpegDecoder, createWebCodecsVideoFactory, websocketTransportFactory } from "@saffron/client/browser";
 import { forwardPlayback } from "./audio/audio-events.js";
 import { webCodecsOpusDecoder } from "./audio/webcodecs-opus.js";
 import { bgraRectToRgba } from "./bgra.js";
 import { DirtyRects } from "./dirty-rects.js";
 import { TransportMeter } from "./metered-transports.js";
+import { SpeculativeTransports } from "./speculative-transports.js";
 import { isAgentToSession } from "./agent/agent-messages.js";
 import { SessionAgent } from "./agent/session-agent.js";
 import type { FromSession, PixelRectData, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
@@ -26,6 +28,7 @@ export class SessionCore {
   private gen = -1;
   session?: SpiceSession;
   private meter?: TransportMeter;
+  private early?: SpeculativeTransports;
   private display?: DisplayChannel;
   private primary?: Surface;
   private readonly dirty = new DirtyRects();
@@ -83,8 +86,16 @@ export class SessionCore {
     const opusDecoder = req.audio ? await (this.opusFactory ??= webCodecsOpusDecoder().catch(() => undefined)) : undefined;
     if (gen !== this.gen) return;
     const meter = new TransportMeter();
+    // The display, inputs and cursor sockets open while main links (only their link must wait).
+    const early = new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), [
+      ChannelType.Display,
+      ChannelType.Inputs,
+      ChannelType.Cursor,
+      ...(req.audio ? [ChannelType.Playback] : []),
+    ]);
+    this.early = early;
     const session = new SpiceSession({
-      transports: meter.wrap(websocketTransportFactory(req.url, req.protocols)),
+      transports: meter.wrap(early.wrap()),
       password: req.password,
       jpeg: createBrowserJpegDecoder(),
       inflate: browserInflate,
@@ -102,11 +113,16 @@ export class SessionCore {
     // Attached as soon as a channel exists, so the first frame is drawn the moment it arrives.
     session.on("channel-created", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
     session.on("channel", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
+    const connecting = session.connect();
+    // While main links (network time), get the pixel conversion compiled for the first frame.
+    warmUpConversion();
     try {
-      await session.connect();
+      await connecting;
     } catch (e) {
       if (this.session === session) this.fail(e);
       return;
+    } finally {
+      early.dispose();
     }
     if (this.session !== session) {
       session.close();
@@ -225,6 +241,8 @@ export class SessionCore {
     this.flushTimer = undefined;
     const s = this.session;
     this.session = undefined;
+    this.early?.dispose();
+    this.early = undefined;
     this.meter = undefined;
     this.display = undefined;
     this.primary = undefined;
@@ -248,6 +266,18 @@ export class SessionCore {
       };
     return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), enabled: () => true };
   }
+}
+
+let warmedUp = false;
+
+/** Runs the BGRA→RGBA conversion on a scratch rect a few times, so the JIT has optimised it before a real frame needs it. */
+function warmUpConversion(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const size = 128;
+  const src = new Uint8Array(size * size * 4);
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < 8; i++) bgraRectToRgba(src, size, { left: 0, top: 0, right: size, bottom: size }, out);
 }
 
 function wireError(e: unknown): WireError {

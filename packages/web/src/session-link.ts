@@ -6,8 +6,9 @@ export type SessionPlacement = "worker" | "page";
 
 /**
  * The page's end of the session side. With a worker URL it starts a module Worker running
- * session-worker.js; if that worker cannot start (no Worker, the script is missing or fails
- * to load) it falls back to running the session on the page, replaying what was sent so far.
+ * session-worker.js (given a Worker, it adopts that one, e.g. preloaded by the page); if that
+ * worker cannot start (no Worker, the script is missing or fails to load) it falls back to
+ * running the session on the page, replaying what was sent so far.
  */
 export class SessionLink {
   private worker?: Worker;
@@ -18,16 +19,17 @@ export class SessionLink {
   private destroyed = false;
 
   constructor(
-    workerUrl: string | URL | undefined,
+    workerUrl: string | URL | Worker | undefined,
     private readonly onMessage: (msg: FromSession) => void,
     private readonly onFallback?: (reason: string) => void,
   ) {
-    if (workerUrl === undefined || typeof Worker === "undefined") {
+    const given = typeof Worker !== "undefined" && workerUrl instanceof Worker ? workerUrl : undefined;
+    if (workerUrl === undefined || (!given && typeof Worker === "undefined")) {
       this.startInline();
       return;
     }
     try {
-      const w = new Worker(workerUrl, { type: "module", name: "saffron-session" });
+      const w = given ?? new Worker(workerUrl as string | URL, { type: "module", name: "saffron-session" });
       w.onmessage = (ev: MessageEvent<FromSession>) => {
         if (ev.data.t === "hello") {
           this.hello = true;
@@ -42,6 +44,8 @@ export class SessionLink {
         this.fallback(`the session worker did not start (${ev.message || "load error"})`);
       };
       this.worker = w;
+      // A worker started earlier (preloaded) may have said hello before anyone listened: ask again.
+      if (given) w.postMessage({ t: "ping" } satisfies ToSession);
     } catch (e) {
       this.startInline();
       this.onFallback?.(`no session worker: ${e instanceof Error ? e.message : String(e)}`);

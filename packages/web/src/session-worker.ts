@@ -10,5 +10,5 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 const core = new SessionCore((msg, transfer) => scope.postMessage(msg, transfer ?? []));
-scope.onmessage = (ev) => core.handle(ev.data);
+scope.onmessage = (ev) => (ev.data.t === "ping" ? scope.postMessage({ t: "hello" }) : core.handle(ev.data));
 scope.postMessage({ t: "hello" });

@@ -35,8 +35,11 @@ export interface SpiceConsoleOptions {
    * Where the session runs. Default: a dedicated module Worker loading `session-worker.js`
    * from next to this module (bundle that file too; pass its URL when it lives elsewhere).
    * `false`: on the page's thread. If the worker cannot start, the page's thread is used.
+   * A Worker: that one, already started on session-worker.js (see `SpiceConsole.preloadWorker`,
+   * or a `new Worker(url, { type: "module" })` in the page's HTML, so that its loading overlaps
+   * the page's); the console owns it from then on and terminates it on disconnect().
    */
-  worker?: boolean | string | URL;
+  worker?: boolean | string | URL | Worker;
   /** Decode video streams with WebCodecs (VP8, VP9, H.264; MJPEG with ImageDecoder) when the browser can. Default true. */
   webCodecs?: boolean;
   /** GLZ window announced to the server, in pixels (default from the server's RAM hint; 0 = none, as spice-html5). */
@@ -152,7 +155,8 @@ export class SpiceConsole extends EventTarget {
       { resizeRemote: !!options.resizeRemote, clipboard: options.clipboard !== false },
     );
     this.cursor = new CursorView(this.view);
-    const workerUrl = options.worker === false ? undefined : typeof options.worker === "string" || options.worker instanceof URL ? options.worker : defaultWorkerUrl();
+    const w = options.worker;
+    const workerUrl = w === false ? undefined : typeof w === "string" || w instanceof URL || (typeof Worker !== "undefined" && w instanceof Worker) ? w : (takePreloaded() ?? defaultWorkerUrl());
     this.link = new SessionLink(workerUrl, (m) => this.onSessionMessage(m), (reason) => this.options.log?.warn("console", `${reason}; the session runs on the page`));
     this.inputs = new RemoteInputs((op) => this.active && this.link.post({ t: "input", gen: this.gen, ...op }));
     this.view.painted = () => {
@@ -181,8 +185,33 @@ export class SpiceConsole extends EventTarget {
       container.addEventListener("pointerdown", resume);
       container.addEventListener("keydown", resume);
     }
-    // Start on the next task, so listeners added right after `new` see every event.
-    setTimeout(() => void this.start(), 0);
+    // Start on the next task, so listeners added right after `new` see every event. A worker's
+    // answers always come in later tasks, so it is asked at once (it may be busy loading still).
+    if (this.link.placement === "worker") this.start();
+    else setTimeout(() => void this.start(), 0);
+  }
+
+  /**
+   * Starts the session worker now (loading and compiling it takes a while), for the next
+   * console created with the default `worker` option to adopt. Call it as early as the page
+   * can, before the console is needed. Returns false when workers are not available.
+   */
+  static preloadWorker(url?: string | URL): boolean {
+    if (preloaded || typeof Worker === "undefined") return !!preloaded;
+    const u = url ?? defaultWorkerUrl();
+    if (!u) return false;
+    try {
+      const w = (preloaded = new Worker(u, { type: "module", name: "saffron-session" }));
+      // Failed to load before a console adopted it: consoles start their own (or fall back).
+      w.addEventListener("error", () => {
+        if (preloaded !== w) return;
+        preloaded = undefined;
+        w.terminate();
+      });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Where the console is: connecting, connected, credentials (waiting for sendCredentials), reconnecting, disconnected. */
@@ -555,6 +584,15 @@ function scancodeFor(code: string): number {
   const sc = scancodeForCode(code);
   if (sc === undefined) throw new RangeError(`no scancode for key code ${JSON.stringify(code)}`);
   return sc;
+}
+
+/** A worker started by SpiceConsole.preloadWorker, not yet adopted by a console. */
+let preloaded: Worker | undefined;
+
+function takePreloaded(): Worker | undefined {
+  const w = preloaded;
+  preloaded = undefined;
+  return w;
 }
 
 /** The session module worker, next to this module (bundlers: emit session-worker.js beside it). */

@@ -35,6 +35,8 @@ export type ToSession =
   | ({ t: "input"; gen: number } & InputOp)
   /** The page painted the last batch: send the next one when there is something to paint. */
   | { t: "pull"; gen: number }
+  /** Say "hello" (again): a page adopting a worker it started earlier asks whether it runs. */
+  | { t: "ping"; gen?: undefined }
   /** Guest agent requests (resize, clipboard, file upload): agent/agent-messages.ts. */
   | AgentToSession;
 
