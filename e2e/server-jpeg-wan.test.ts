@@ -156,8 +156,10 @@ describe("server --jpeg-wan", () => {
     const server = new SpiceServer({ source: src, disableTicketing: true, jpegWan: "auto" });
     const { port } = (await server.listen({ port: 0 })) as { port: number };
     const relay = await slowRelay(port, 384 * 1024); // ~3.1 Mbit/s
-    const fast = await connectSpice(`spice://127.0.0.1:${port}`);
-    const slow = await connectSpice(`spice://127.0.0.1:${relay.port}`);
+    // Server, relay and both clients share this process's event loop: on a loaded CI machine the
+    // throttled link (timer-paced) can take longer than the default 15 s stage timeout.
+    const fast = await connectSpice(`spice://127.0.0.1:${port}`, { timeoutMs: 45_000 });
+    const slow = await connectSpice(`spice://127.0.0.1:${relay.port}`, { timeoutMs: 45_000 });
     try {
       await fast.waitForIdle(200, 10_000);
       await slow.waitForIdle(300, 20_000);
@@ -184,7 +186,7 @@ describe("server --jpeg-wan", () => {
     const server2 = new SpiceServer({ source: src2, disableTicketing: true, jpegWan: "never", zlibGlzWan: "never" });
     const { port: port2 } = (await server2.listen({ port: 0 })) as { port: number };
     const relay2 = await slowRelay(port2, 384 * 1024);
-    const slow2 = await connectSpice(`spice://127.0.0.1:${relay2.port}`);
+    const slow2 = await connectSpice(`spice://127.0.0.1:${relay2.port}`, { timeoutMs: 45_000 });
     try {
       await slow2.waitForIdle(300, 20_000);
       showPhoto(src2, 9);
