@@ -9,7 +9,7 @@
 // PINGs right after connect, the last with 250 KiB of padding) is run through a relay that
 // throttles server->client bytes to ~3 Mbit/s: that client gets JPEG, a direct client on
 // the same server (loopback, fast) gets none; with `never` nobody does.
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { spawn } from "node:child_process";
 import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice, type SpiceSession } from "@saffron/client/node";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
@@ -54,45 +54,51 @@ async function waitExact(name: string, session: SpiceSession, src: FramebufferSo
 
 /**
  * A TCP relay whose server->client direction runs at `bytesPerSecond` (a slow WAN link),
- * with `delayMs` extra one-way latency.
+ * with `delayMs` extra one-way latency. It runs in its own Node process, so its pacing
+ * timers do not compete with the server and the clients in this one.
  */
-async function slowRelay(targetPort: number, bytesPerSecond: number, delayMs = 5): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect({ host: "127.0.0.1", port: targetPort });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.setNoDelay(true);
-      s.on("error", () => (client.destroy(), upstream.destroy()));
-      s.on("close", () => (client.destroy(), upstream.destroy(), sockets.delete(s)));
+const RELAY_SCRIPT = `
+const net = require("node:net");
+const [targetPort, bytesPerSecond, delayMs] = process.argv.slice(1).map(Number);
+const server = net.createServer((client) => {
+  const upstream = net.connect({ host: "127.0.0.1", port: targetPort });
+  for (const s of [client, upstream]) {
+    s.setNoDelay(true);
+    s.on("error", () => (client.destroy(), upstream.destroy()));
+    s.on("close", () => (client.destroy(), upstream.destroy()));
+  }
+  client.on("data", (b) => upstream.write(b));
+  let busyUntil = Date.now();
+  let queued = 0;
+  upstream.on("data", (b) => {
+    for (let off = 0; off < b.length; off += 16384) {
+      const slice = b.subarray(off, Math.min(b.length, off + 16384));
+      busyUntil = Math.max(busyUntil, Date.now()) + (slice.length * 1000) / bytesPerSecond;
+      queued += slice.length;
+      setTimeout(() => {
+        queued -= slice.length;
+        if (!client.destroyed) client.write(slice);
+        if (queued < 1 << 20 && upstream.isPaused()) upstream.resume();
+      }, busyUntil - Date.now() + delayMs);
     }
-    client.on("data", (b: Buffer) => upstream.write(b));
-    let busyUntil = Date.now();
-    let queued = 0;
-    upstream.on("data", (b: Buffer) => {
-      // Cut into 16 KiB slices, each released when the link would have carried it.
-      for (let off = 0; off < b.length; off += 16384) {
-        const slice = b.subarray(off, Math.min(b.length, off + 16384));
-        busyUntil = Math.max(busyUntil, Date.now()) + (slice.length * 1000) / bytesPerSecond;
-        queued += slice.length;
-        setTimeout(() => {
-          queued -= slice.length;
-          if (!client.destroyed) client.write(slice);
-          if (queued < 1 << 20 && upstream.isPaused()) upstream.resume();
-        }, busyUntil - Date.now() + delayMs);
-      }
-      if (queued >= 1 << 20) upstream.pause();
-    });
+    if (queued >= 1 << 20) upstream.pause();
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
+});
+server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));
+`;
+
+async function slowRelay(targetPort: number, bytesPerSecond: number, delayMs = 5): Promise<{ port: number; close(): void }> {
+  const child = spawn(process.execPath, ["-e", RELAY_SCRIPT, String(targetPort), String(bytesPerSecond), String(delayMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) resolve(Number(line));
+    });
+    child.once("exit", (code) => reject(new Error(`relay exited (${code})`)));
+  });
+  return { port, close: () => void child.kill("SIGKILL") };
 }
 
 describe("server --jpeg-wan", () => {
