@@ -30,7 +30,8 @@ describe.each([
   { name: "RAW", opus: false },
   { name: "OPUS", opus: true },
 ])("web client audio vs Xspice FIFO ($name)", ({ opus }) => {
-  it("plays the 1 kHz tone through WebAudio", async () => {
+  // Retried once: page loads and audio scheduling are timing-sensitive on a loaded 2-core machine.
+  it("plays the 1 kHz tone through WebAudio", { retry: 1 }, async () => {
     const a = await startAudioXspice(opus);
     const page = await browser!.context.newPage();
     const log = collectPageLog(page);
