@@ -18,6 +18,7 @@ import { LzImageType } from "../lz/lz-image-type.js";
 import { codedPixels, type EncoderImage } from "../lz/encoder-image.js";
 import { GLZ_HEADER_SIZE } from "./glz-header.js";
 import { GLZ_HASH_LOG, type GlzEncoderDictionary, type GlzEncoderImage } from "./glz-encoder-dictionary.js";
+import { writeU32be } from "../lz/write-u32be.js";
 
 export type GlzEncodeType = "rgb32" | "rgba";
 
@@ -406,12 +407,6 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Ui
   return op;
 }
 
-function writeU32be(out: Uint8Array, p: number, v: number): void {
-  out[p] = v >>> 24;
-  out[p + 1] = v >>> 16;
-  out[p + 2] = v >>> 8;
-  out[p + 3] = v;
-}
 
 let scratch = new Uint8Array(0);
 

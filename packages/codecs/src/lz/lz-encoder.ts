@@ -17,6 +17,7 @@
 import { LZ_HEADER_SIZE, LZ_MAGIC, LZ_VERSION } from "./lz-header.js";
 import { LzImageType } from "./lz-image-type.js";
 import { codedPixels, type EncoderImage } from "./encoder-image.js";
+import { writeU32be } from "./write-u32be.js";
 
 export type LzEncodeType = "rgb32" | "rgba";
 
@@ -302,12 +303,6 @@ function compressAlpha(px: Int32Array, n: number, out: Uint8Array, op: number, h
   return op;
 }
 
-function writeU32be(out: Uint8Array, p: number, v: number): void {
-  out[p] = v >>> 24;
-  out[p + 1] = v >>> 16;
-  out[p + 2] = v >>> 8;
-  out[p + 3] = v;
-}
 
 /**
  * A reusable LZ encoder: keeps its hash table and output scratch between images (no per-call
