@@ -8,7 +8,6 @@ import type { DecodedImage } from "@saffron/codecs";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
 import {
   artifactsDir,
-  collectPageLog,
   expectCanvasEquals,
   expectSameImage,
   openXterm,
@@ -19,6 +18,8 @@ import {
   stopAllPeers,
   waitForStableCanvas,
   type XspiceImageCompression,
+  openClientPage,
+  waitForPageState,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { plasma } from "./fixtures.js";
@@ -44,17 +45,7 @@ async function startServer(source: FramebufferSource, auth: { password?: string 
   return port!;
 }
 
-/** Opens the page; collects console errors for failure messages. */
-async function openPage(query: Record<string, string>): Promise<{ page: Page; log: string[] }> {
-  const page = await browser!.context.newPage();
-  const log = collectPageLog(page);
-  await page.goto(`${browser!.origin}/?${new URLSearchParams(query)}`);
-  return { page, log };
-}
 
-async function waitForState(page: Page, state: string, timeout = 20_000): Promise<void> {
-  await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
-}
 
 /** The source's framebuffer as BGRA with opaque alpha. */
 function sourceImage(src: FramebufferSource): DecodedImage {
@@ -74,9 +65,9 @@ describe("web client against the Saffron server", () => {
     const source = new FramebufferSource({ width: 640, height: 400 });
     source.putRgba(0, 0, 640, 400, bgraToRgba(picture.data));
     const port = await startServer(source);
-    const { page, log } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    const { page, log } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "picture");
       expect(await page.locator("#status").textContent()).toContain("Connected");
 
@@ -103,9 +94,9 @@ describe("web client against the Saffron server", () => {
     const source = new FramebufferSource({ width: 320, height: 200, onKey: (sc, down) => keys.push([sc, down]) });
     source.fillRect(0, 0, 320, 200, 0x336699);
     const port = await startServer(source);
-    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    const { page } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "keyboard");
       await page.locator("#screen canvas.saffron-canvas").click();
       await page.keyboard.type("hello");
@@ -124,11 +115,11 @@ describe("web client against the Saffron server", () => {
     const source = new FramebufferSource({ width: 160, height: 120 });
     source.fillRect(0, 0, 160, 120, 0x884422);
     const port = await startServer(source);
-    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
+    const { page } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await servers.pop()!.close();
-      await waitForState(page, "disconnected");
+      await waitForPageState(page, "disconnected");
       expect(await page.locator("#status").textContent()).toMatch(/^Disconnected: .+/);
       expect(await page.locator("#connect").isVisible()).toBe(true);
     } finally {
@@ -140,7 +131,7 @@ describe("web client against the Saffron server", () => {
     const source = new FramebufferSource({ width: 200, height: 100 });
     source.fillRect(0, 0, 200, 100, 0x00aa55);
     const port = await startServer(source, { password: "right-one" });
-    const { page } = await openPage({ url: `ws://127.0.0.1:${port}/`, password: "wrong", autoconnect: "1" });
+    const { page } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, password: "wrong", autoconnect: "1" });
     try {
       const reason = page.evaluate(
         () =>
@@ -148,14 +139,14 @@ describe("web client against the Saffron server", () => {
             (window as unknown as { saffronConsole: EventTarget }).saffronConsole.addEventListener("credentialsrequired", (e) => ok((e as CustomEvent).detail.reason)),
           ),
       );
-      await waitForState(page, "credentials");
+      await waitForPageState(page, "credentials");
       expect(await reason).toBe("rejected");
       expect(await page.locator("#status").textContent()).toMatch(/wrong password/i);
       expect(await page.locator("#status").getAttribute("class")).toBe("error");
 
       await page.locator("#password").fill("right-one");
       await page.locator("#connect-button").click();
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "password");
     } finally {
       await page.close();
@@ -187,10 +178,10 @@ describe.each(XSPICE_MODES)("web client against Xspice ($name)", (mode) => {
 
       const query: Record<string, string> = { url: `ws://127.0.0.1:${xspice.port}/`, password, autoconnect: "1" };
       if (mode.compression) query.compression = mode.compression;
-      const { page, log } = await openPage(query);
+      const { page, log } = await openClientPage(browser!.context, browser!.origin, query);
       let ours: DecodedImage;
       try {
-        await waitForState(page, "connected");
+        await waitForPageState(page, "connected");
         // Live drawing while connected: a scrolling terminal and a second picture.
         await openXterm(xspice.display, { command: "seq 1 400; exec sleep 100000", geometry: "50x20+100+300" });
         await showImage(xspice.display, plasma(200, 150, 7), { x: 500, y: 420 });

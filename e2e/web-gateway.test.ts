@@ -13,7 +13,6 @@ import { Gateway, resolveConfig, signToken } from "@saffron/gateway";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
 import {
   artifactsDir,
-  collectPageLog,
   countColors,
   differenceBox,
   diffImages,
@@ -33,6 +32,8 @@ import {
   waitForStableCanvas,
   type Chromium,
   type XspiceServer,
+  openClientPage,
+  waitForPageState,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain JS build script, no types
@@ -95,22 +96,7 @@ async function upstreamConnections(http: string, target: string): Promise<number
   return m ? Number(m[1]) : 0;
 }
 
-/** Opens the page on the gateway; collects page errors for failure messages. */
-async function openPage(http: string, query: Record<string, string> = {}): Promise<{ page: Page; log: string[] }> {
-  const page = await chromium!.context.newPage();
-  const log = collectPageLog(page);
-  await page.goto(`${http}/?${new URLSearchParams(query)}`);
-  return { page, log };
-}
 
-async function waitForState(page: Page, state: string, timeout = 30_000): Promise<void> {
-  try {
-    await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout });
-  } catch (e) {
-    const status = await page.locator("#status").textContent();
-    throw new Error(`page never reached state ${state} (state ${await page.evaluate(() => document.body.dataset.state)}, status "${status}")`, { cause: e });
-  }
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifactsDir(), `web-gateway-${name}.png`) });
@@ -179,10 +165,10 @@ describe("web page through the gateway, to Xspice (password held by the gateway)
     await setRootColor(xspice.display, "#2d5a7b");
     await showImage(xspice.display, plasma(320, 200, 11), { x: 620, y: 60 });
     const term = await openXterm(xspice.display, { text: "Saffron page through the gateway\nno password in the browser\n", geometry: "60x10+20+20" });
-    const { page, log } = await openPage(gw.http, { target: "xspice", token: await token(["xspice"]), autoconnect: "1", compression: "auto_glz" });
+    const { page, log } = await openClientPage(chromium!.context, gw.http, { target: "xspice", token: await token(["xspice"]), autoconnect: "1", compression: "auto_glz" });
     let ours: DecodedImage;
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       // Live drawing while connected.
       await showImage(xspice.display, plasma(200, 150, 4), { x: 500, y: 420 });
       ours = await stableCanvasAt(page, 1024);
@@ -205,9 +191,9 @@ describe("web page through the gateway, to Xspice (password held by the gateway)
     // No window manager: X keyboard focus follows the pointer, so the page's click on the
     // terminal (sent as a mouse motion) gives it the keys.
     await openXterm(xspice.display, { command: `exec cat > ${file}`, geometry: "80x24+0+0" });
-    const { page } = await openPage(gw.http, { target: "xspice", token: await token(["xspice"]), autoconnect: "1" });
+    const { page } = await openClientPage(chromium!.context, gw.http, { target: "xspice", token: await token(["xspice"]), autoconnect: "1" });
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await stableCanvasAt(page, 1024);
       const box = (await page.locator("#screen canvas.saffron-canvas").boundingBox())!;
       // Desktop pixel (200, 150), well inside the 80x24 terminal at +0+0, in page coordinates.
@@ -241,10 +227,10 @@ describe("web page through the gateway, to QEMU (qxl DRM)", () => {
     const qemu = await startQemu({ vga: "qxl", drm: true, password });
     cleanups.push(() => qemu.stop());
     const gw = await startGateway({ vm: { host: "127.0.0.1", port: qemu.port, password } });
-    const { page, log } = await openPage(gw.http, { target: "vm", token: await token(["vm"]), autoconnect: "1" });
+    const { page, log } = await openClientPage(chromium!.context, gw.http, { target: "vm", token: await token(["vm"]), autoconnect: "1" });
     let ours: DecodedImage;
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       ours = await stableCanvasAt(page, 1024, { cursorBlink: true, timeoutMs: 60_000 });
       expect(ours.height).toBe(768);
       expect(countColors(ours)).toBeGreaterThan(1); // the console text is there
@@ -271,20 +257,20 @@ describe("web page through the gateway, to our server", () => {
     const first = pictureSource(480, 300, 21);
     let { server, port } = await startServer(first);
     const gw = await startGateway({ desktop: { host: "127.0.0.1", port, password: "web-gw-pw" } });
-    const { page } = await openPage(gw.http, { target: "desktop", token: await token(["desktop"]), autoconnect: "1", reconnect: "1" });
+    const { page } = await openClientPage(chromium!.context, gw.http, { target: "desktop", token: await token(["desktop"]), autoconnect: "1", reconnect: "1" });
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(first), "before-restart");
 
       await server.close();
-      await waitForState(page, "reconnecting", 10_000);
+      await waitForPageState(page, "reconnecting", 10_000);
       expect(await page.locator("#status").textContent()).toMatch(/^Connection lost: .+; retrying in \d+ s$/);
       await screenshot(page, "reconnecting");
 
       const second = pictureSource(400, 320, 22);
       second.fillRect(40, 40, 120, 80, 0xf4a300);
       ({ server } = await startServer(second, port));
-      await waitForState(page, "connected", 30_000);
+      await waitForPageState(page, "connected", 30_000);
       await expectCanvas(page, sourceImage(second), "after-restart");
       await screenshot(page, "reconnected");
     } finally {
@@ -301,7 +287,7 @@ describe("web page through the gateway, to our server", () => {
       ["expired", expired, { reconnect: "1" }, /it has expired/],
       ["bad-signature", wrongKey, {}, /not signed by this gateway/],
     ] as const) {
-      const { page } = await openPage(gw.http, { target: "guarded", token: tok, autoconnect: "1", ...query });
+      const { page } = await openClientPage(chromium!.context, gw.http, { target: "guarded", token: tok, autoconnect: "1", ...query });
       try {
         await page.waitForFunction(() => document.body.dataset.error === "token-refused", undefined, { timeout: 15_000 });
         const status = await page.locator("#status").textContent();
@@ -330,17 +316,17 @@ describe("web page through the gateway, to our server", () => {
     const vv = join(dir, "desktop.vv");
     const text = ["[virt-viewer]", "type=spice", "host=127.0.0.1", `port=${port}`, "password=vv-secret", "title=Saffron test desktop", "delete-this-file=0", ""].join("\n");
     writeFileSync(vv, text);
-    const { page, log } = await openPage(gw.http);
+    const { page, log } = await openClientPage(chromium!.context, gw.http);
     try {
       await page.locator("#vv-file").setInputFiles(vv);
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "vv");
       expect(await page.locator("#status").textContent()).toMatch(/^Connected to Saffron test desktop/);
       expect(await page.locator("#url").inputValue()).toBe(`ws://127.0.0.1:${port}/`);
       await screenshot(page, "vv");
 
       await page.locator("#disconnect").click();
-      await waitForState(page, "disconnected");
+      await waitForPageState(page, "disconnected");
       expect(await page.locator("#reconnect").isVisible()).toBe(true);
       source.fillRect(0, 0, 100, 100, 0x3366cc);
       // Dropped on the page: the same file as a drag-and-drop.
@@ -349,7 +335,7 @@ describe("web page through the gateway, to our server", () => {
         dt.items.add(new File([content], "dropped.vv", { type: "application/x-virt-viewer" }));
         for (const type of ["dragenter", "dragover", "drop"]) document.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, text);
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "vv-dropped");
       expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
     } finally {
@@ -364,10 +350,10 @@ describe("web page through the gateway, to our server", () => {
     source.fillRect(0, 0, 320, 200, 0x446688);
     const { port } = await startServer(source);
     const gw = await startGateway({ keys: { host: "127.0.0.1", port, password: "web-gw-pw" } });
-    const { page } = await openPage(gw.http, { target: "keys", token: await token(["keys"]), autoconnect: "1" });
+    const { page } = await openClientPage(chromium!.context, gw.http, { target: "keys", token: await token(["keys"]), autoconnect: "1" });
     const press = (...scs: number[]) => [...scs.map((s) => [s, true]), ...[...scs].reverse().map((s) => [s, false])];
     try {
-      await waitForState(page, "connected");
+      await waitForPageState(page, "connected");
       await expectCanvas(page, sourceImage(source), "keys");
       await page.locator("#cad").click();
       await page.locator("#keys-button").click();

@@ -28,15 +28,16 @@ export interface Chromium {
 
 /**
  * Headless Chromium (/usr/bin/chromium with `CHROMIUM_ARGS`) in a persistent context on a fresh
- * temp profile (`saffron-chromium-*`, also removed by `stopAllPeers()` or at exit).
+ * temp profile (`saffron-chromium-*`, also removed by `stopAllPeers()` or at exit). `extraArgs`
+ * are added to those flags (e.g. `--host-resolver-rules=MAP name 127.0.0.1`).
  */
-export async function launchChromium(options: ChromiumOptions = {}): Promise<Chromium> {
+export async function launchChromium(options: ChromiumOptions = {}, extraArgs: readonly string[] = []): Promise<Chromium> {
   // playwright-core is a dev dependency of the testkit only: load it on demand.
   const { chromium } = await import("playwright-core");
   const profile = makeTempDir("chromium");
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, { ...options, executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+    context = await chromium.launchPersistentContext(profile, { ...options, executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
   } catch (e) {
     removeTempDir(profile);
     throw e;
@@ -59,4 +60,26 @@ export function collectPageLog(page: Page, log: string[] = []): string[] {
   page.on("console", (m) => (m.type() === "error" || m.type() === "warning") && log.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
   return log;
+}
+
+/** Opens `origin/?query` (the web client page) in a new tab, collecting its errors for failure messages. */
+export async function openClientPage(context: BrowserContext, origin: string, query: Record<string, string> = {}): Promise<{ page: Page; log: string[] }> {
+  const page = await context.newPage();
+  const log = collectPageLog(page);
+  await page.goto(`${origin}/?${new URLSearchParams(query)}`);
+  return { page, log };
+}
+
+/** What page functions below read of the page (testkit compiles without the DOM types). */
+type PageGlobals = { document: { body: { dataset: { state?: string } } } };
+
+/** Waits until the web client page's `body[data-state]` is `state`; the error names where it stands instead. */
+export async function waitForPageState(page: Page, state: string, timeout = 30_000): Promise<void> {
+  try {
+    await page.waitForFunction((s) => (globalThis as unknown as PageGlobals).document.body.dataset.state === s, state, { timeout });
+  } catch (e) {
+    const status = await page.locator("#status").textContent().catch(() => null);
+    const now = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.dataset.state).catch(() => undefined);
+    throw new Error(`page never reached state ${state} (state ${now}, status "${status}")`, { cause: e });
+  }
 }

@@ -612,11 +612,16 @@ function toError(e: WireError): Error {
   return err;
 }
 
-/** Makes the one environment failure users meet understandable. */
+/**
+ * Makes the one environment failure users can meet understandable. Pages that are not a secure
+ * context have no WebCrypto but encrypt the ticket with @saffron/protocol's built-in RSA-OAEP;
+ * that needs only crypto.getRandomValues, so this shows only in a browser without even that.
+ */
 function explain(e: Error): Error {
-  if (/WebCrypto/.test(e.message) && !(globalThis as { isSecureContext?: boolean }).isSecureContext) {
+  if (/getRandomValues/.test(e.message)) {
+    const insecure = !(globalThis as { isSecureContext?: boolean }).isSecureContext;
     return new Error(
-      "this page is not a secure context (https:// or localhost), so the browser offers no WebCrypto to encrypt the SPICE ticket; open the page over https",
+      `this browser offers no secure random numbers (crypto.getRandomValues) to encrypt the SPICE ticket${insecure ? ", and this page is not a secure context (https:// or localhost); open the page over https" : ""}`,
       { cause: e },
     );
   }

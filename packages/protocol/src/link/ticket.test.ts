@@ -1,5 +1,5 @@
 import { constants, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { SpiceError } from "../wire/errors.js";
 import { LinkErr } from "./link-messages.js";
@@ -101,6 +101,51 @@ describe("ticket", () => {
     const e = await rejects(encryptTicket(der, "x"));
     expect(e.code).toBe("ERR_SPICE_MALFORMED");
     expect(e.message).toMatch(/RSA-1024/);
+  });
+
+  describe("without WebCrypto (a browser page that is not a secure context)", () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it("encrypts with the built-in RSA-OAEP-SHA1 when told to (subtle null): Node and WebCrypto servers accept it", async () => {
+      const nodeKp = nodeKeyPair();
+      for (const pw of ["", "s3cret", "pässwörd", "a".repeat(SPICE_MAX_PASSWORD_LENGTH)]) {
+        const t = await encryptTicket(nodeKp.publicKeyDer, pw, null);
+        expect(t.length).toBe(128);
+        expect(Buffer.from(await nodeKp.decrypt(t)).toString("utf8")).toBe(pw + "\0");
+      }
+      const kp = await generateTicketKeyPair();
+      const t = await encryptTicket(kp.publicKeyDer, "hunter2", null);
+      expect(await verifyTicket(kp, t, "hunter2")).toBe(LinkErr.Ok);
+      expect(await verifyTicket(kp, t, "hunter3")).toBe(LinkErr.PermissionDenied);
+    });
+
+    it("falls back by itself when the platform has crypto.getRandomValues but no crypto.subtle", async () => {
+      const nodeKp = nodeKeyPair();
+      const real = globalThis.crypto;
+      vi.stubGlobal("crypto", { getRandomValues: (a: Uint8Array) => real.getRandomValues(a) });
+      const t = await encryptTicket(nodeKp.publicKeyDer, "insecure-context");
+      expect(Buffer.from(await nodeKp.decrypt(t)).toString("utf8")).toBe("insecure-context\0");
+    });
+
+    it("fails clearly when there is not even crypto.getRandomValues", async () => {
+      const nodeKp = nodeKeyPair();
+      vi.stubGlobal("crypto", undefined);
+      await expect(encryptTicket(nodeKp.publicKeyDer, "x")).rejects.toThrow(/getRandomValues is not available/);
+    });
+
+    it("refuses the same keys as the WebCrypto path, with the same codes", async () => {
+      expect((await rejects(encryptTicket(new Uint8Array(162), "x", null))).code).toBe("ERR_SPICE_AUTH");
+      const bad = await rejects(encryptTicket(new Uint8Array(162).fill(0x30), "x", null));
+      expect(bad.code).toBe("ERR_SPICE_MALFORMED");
+      expect(bad.cause).toBeInstanceOf(SpiceError);
+      const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 65537 });
+      const e = await rejects(encryptTicket(new Uint8Array(publicKey.export({ type: "spki", format: "der" })), "x", null));
+      expect(e.code).toBe("ERR_SPICE_MALFORMED");
+      expect(e.message).toMatch(/RSA-1024/);
+      expect((await rejects(encryptTicket(nodeKeyPair().publicKeyDer, "a".repeat(61), null))).code).toBe("ERR_SPICE_AUTH");
+    });
   });
 
   it("ticketPasswordBytes stops at the first NUL", () => {

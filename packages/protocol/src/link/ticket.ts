@@ -1,3 +1,5 @@
+import { rsaOaepSha1Encrypt } from "../crypto/rsa-oaep-encrypt.js";
+import { parseRsaSpki } from "../crypto/spki-rsa.js";
 import { SpiceError } from "../wire/errors.js";
 import { LinkErr, SPICE_TICKET_BYTES, SPICE_TICKET_PUBKEY_BYTES } from "./link-messages.js";
 
@@ -5,8 +7,10 @@ import { LinkErr, SPICE_TICKET_BYTES, SPICE_TICKET_PUBKEY_BYTES } from "./link-m
  * SPICE ticket authentication (protocol-map §2.4): the client encrypts password + NUL with
  * RSA-OAEP (SHA-1, MGF1-SHA1, empty label) under the 1024-bit key from the link reply and
  * sends the 128-byte result. WebCrypto does exactly this in browsers and in Node 20
- * (`globalThis.crypto.subtle`). The types below are the small part of WebCrypto used here,
- * declared locally because this package compiles against lib ES2022 only.
+ * (`globalThis.crypto.subtle`); where there is none (a browser page that is not a secure
+ * context) a small BigInt implementation (../crypto/) does the same. The types below are the
+ * small part of WebCrypto used here, declared locally because this package compiles against
+ * lib ES2022 only.
  */
 
 /** An opaque WebCrypto key. */
@@ -35,9 +39,14 @@ export interface SubtleCryptoLike {
 /** `SPICE_MAX_PASSWORD_LENGTH`: spice-gtk and spice-server refuse longer passwords (UTF-8 bytes). */
 export const SPICE_MAX_PASSWORD_LENGTH = 60;
 
+/** The platform's WebCrypto, or undefined when there is none (e.g. a browser page over plain http). */
+export function platformSubtle(): SubtleCryptoLike | undefined {
+  return (globalThis as { crypto?: { subtle?: SubtleCryptoLike } }).crypto?.subtle;
+}
+
 /** The platform's WebCrypto, or an error when there is none (e.g. a browser page over plain http). */
 export function defaultSubtle(): SubtleCryptoLike {
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCryptoLike } }).crypto?.subtle;
+  const subtle = platformSubtle();
   if (!subtle) throw new Error("WebCrypto (globalThis.crypto.subtle) is not available; pass a SubtleCrypto explicitly");
   return subtle;
 }
@@ -76,15 +85,21 @@ export function ticketPlaintext(password: string): Uint8Array<ArrayBuffer> {
 const OAEP = { name: "RSA-OAEP" } as const;
 
 /**
- * Encrypts `password` for the link reply's public key. Errors: ERR_SPICE_AUTH (password too
- * long, or the server sent no key because it wants SASL), ERR_SPICE_MALFORMED (the key is not
- * a usable RSA-1024 SPKI).
+ * Encrypts `password` for the link reply's public key, with `subtle` (default: the platform's
+ * WebCrypto). Without WebCrypto (`subtle` null, or none on the platform) it uses the built-in
+ * RSA-OAEP-SHA1 encryptor, which needs only `crypto.getRandomValues` (a plain Error says so
+ * when even that is missing). Errors: ERR_SPICE_AUTH (password too long, or the server sent no
+ * key because it wants SASL), ERR_SPICE_MALFORMED (the key is not a usable RSA-1024 SPKI).
  */
-export async function encryptTicket(spkiDer: Uint8Array, password: string, subtle: SubtleCryptoLike = defaultSubtle()): Promise<Uint8Array> {
+export async function encryptTicket(spkiDer: Uint8Array, password: string, subtle: SubtleCryptoLike | null | undefined = platformSubtle()): Promise<Uint8Array> {
   const plain = ticketPlaintext(password);
   if (spkiDer.every((b) => b === 0)) {
     throw new SpiceError("ERR_SPICE_AUTH", "the server sent no ticket key (it expects SASL authentication, which is not supported)");
   }
+  return subtle ? encryptWithSubtle(subtle, spkiDer, plain) : encryptPortable(spkiDer, plain);
+}
+
+async function encryptWithSubtle(subtle: SubtleCryptoLike, spkiDer: Uint8Array, plain: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   let key: CryptoKeyLike;
   try {
     key = await subtle.importKey("spki", new Uint8Array(spkiDer), { name: "RSA-OAEP", hash: "SHA-1" }, false, ["encrypt"]);
@@ -97,10 +112,26 @@ export async function encryptTicket(spkiDer: Uint8Array, password: string, subtl
   } catch (cause) {
     throw new SpiceError("ERR_SPICE_MALFORMED", "could not encrypt the ticket with the server's key", { cause });
   }
-  if (out.length !== SPICE_TICKET_BYTES) {
-    throw new SpiceError("ERR_SPICE_MALFORMED", `the server's ticket key gives ${out.length}-byte tickets; SPICE needs RSA-1024 (${SPICE_TICKET_BYTES} bytes)`);
-  }
+  checkTicketSize(out.length);
   return out;
+}
+
+/** The same encryption without WebCrypto (../crypto/): for browser pages that are not a secure context. */
+function encryptPortable(spkiDer: Uint8Array, plain: Uint8Array): Uint8Array {
+  let key;
+  try {
+    key = parseRsaSpki(spkiDer);
+  } catch (cause) {
+    throw new SpiceError("ERR_SPICE_MALFORMED", "the server's ticket key is not a valid RSA public key", { cause });
+  }
+  checkTicketSize(key.modulusBytes);
+  return rsaOaepSha1Encrypt(key, plain);
+}
+
+function checkTicketSize(bytes: number): void {
+  if (bytes !== SPICE_TICKET_BYTES) {
+    throw new SpiceError("ERR_SPICE_MALFORMED", `the server's ticket key gives ${bytes}-byte tickets; SPICE needs RSA-1024 (${SPICE_TICKET_BYTES} bytes)`);
+  }
 }
 
 /** The server's per-link ticket key: the 162-byte SPKI it sends, and a decryptor for the 128-byte answer. */

@@ -210,6 +210,71 @@ describe("AgentClient", () => {
     expect(port.take("ClipboardRelease").map((m) => m.body)).toEqual([{ selection: 0 }]);
   });
 
+  describe("clipboard line endings (GUEST_LINEEND_*)", () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+    const sentText = (port: FakePort) =>
+      port.take("Clipboard").map((m) => {
+        const b = m.body as { type: number; data: Uint8Array };
+        return [b.type, dec(b.data)];
+      });
+
+    /** The guest offers text, we read it; we offer text and answer with `clipboard`; what each side saw. */
+    async function exchange(guestCaps: Caps) {
+      const port = new FakePort();
+      const client = new AgentClient();
+      port.handshake(client, guestCaps);
+      const reading = client.read(T.Utf8Text);
+      port.fromAgent("Clipboard", { selection: 0, type: T.Utf8Text, data: enc("one\r\ntwo\r\nlone\rcr\n") });
+      const received = dec(await reading);
+      const png = Uint8Array.of(0x89, 0x0d, 0x0a, 0x1a, 0x0a);
+      const pngSeen: Uint8Array[] = [];
+      client.on("clipboard", (t, d) => t === T.ImagePng && pngSeen.push(d));
+      port.fromAgent("Clipboard", { selection: 0, type: T.ImagePng, data: png });
+      expect(pngSeen).toEqual([png]);
+
+      client.offer(new Map([[T.Utf8Text, enc("a\nb\r\nc\n")], [T.ImagePng, png]]));
+      port.fromAgent("ClipboardRequest", { selection: 0, type: T.Utf8Text });
+      port.fromAgent("ClipboardRequest", { selection: 0, type: T.ImagePng });
+      client.clipboard(T.Utf8Text, enc("x\ny"), 1);
+      const sent = port.take("Clipboard").map((m) => m.body as { type: number; data: Uint8Array });
+      expect(sent[1]).toMatchObject({ type: T.ImagePng, data: png });
+      return { received, sent: [dec(sent[0]!.data), dec(sent[2]!.data)] };
+    }
+
+    it("a CRLF guest (Windows): LF → CRLF to the guest, CRLF → LF from it, other types untouched", async () => {
+      const got = await exchange(Caps.of(...AGENT_CAPS.bits(), C.GuestLineendCrlf));
+      expect(got.received).toBe("one\ntwo\nlone\rcr\n");
+      expect(got.sent).toEqual(["a\r\nb\r\nc\r\n", "x\r\ny"]);
+    });
+
+    it("an LF guest (Linux) or one that says nothing: text passes unchanged both ways", async () => {
+      for (const caps of [Caps.of(...AGENT_CAPS.bits(), C.GuestLineendLf), AGENT_CAPS]) {
+        const got = await exchange(caps);
+        expect(got.received).toBe("one\r\ntwo\r\nlone\rcr\n");
+        expect(got.sent).toEqual(["a\nb\r\nc\n", "x\ny"]);
+      }
+    });
+
+    it("text given before the guest's announce is converted when sent, by the guest's caps", () => {
+      const port = new FakePort();
+      const client = new AgentClient();
+      client.attach(port);
+      port.connect();
+      port.take("AnnounceCapabilities");
+      expect(client.clipboard(T.Utf8Text, enc("l1\nl2"))).toBe(true);
+      expect(sentText(port)).toEqual([]);
+      port.set = SEL; // the held CLIPBOARD goes out after the announce, with the selection prefix
+      port.fromAgent("AnnounceCapabilities", { request: 0, caps: Caps.of(...AGENT_CAPS.bits(), C.GuestLineendCrlf).toWords() });
+      expect(sentText(port)).toEqual([[T.Utf8Text, "l1\r\nl2"]]);
+    });
+
+    it("we announce no GUEST_LINEEND bits ourselves, as spice-gtk", () => {
+      expect(CLIENT_AGENT_CAPS).not.toContain(C.GuestLineendLf);
+      expect(CLIENT_AGENT_CAPS).not.toContain(C.GuestLineendCrlf);
+    });
+  });
+
   it("reports undecodable agent messages and goes on", () => {
     const port = new FakePort();
     const client = new AgentClient();

@@ -1,5 +1,6 @@
 import { Caps, Emitter, SpiceError, agent, silentLogger, type Logger } from "@saffron/protocol";
 import { AgentStreamReader, agentChunks } from "./agent-stream.js";
+import { crlfToLf, lfToCrlf } from "./clipboard-line-endings.js";
 
 const { AgentCaps: C, AgentFileXferStatus: XferStatus, AgentClipboardSelection } = agent;
 
@@ -64,7 +65,7 @@ export interface AgentClientEvents {
   "clipboard-grab": (types: number[], selection: number) => void;
   /** The guest asks for data of a selection we grabbed without giving data (answer with `clipboard`). */
   "clipboard-request": (type: number, selection: number) => void;
-  /** Clipboard data from the guest (after `request`). */
+  /** Clipboard data from the guest (after `request`); UTF8_TEXT always with LF line ends. */
   clipboard: (type: number, data: Uint8Array, selection: number) => void;
   /** The guest gave up `selection`. */
   "clipboard-release": (selection: number) => void;
@@ -88,7 +89,10 @@ export interface AgentClientOptions {
   fileChunkSize?: number;
 }
 
-/** The capabilities we announce (what this client implements). */
+/**
+ * The capabilities we announce (what this client implements), as spice-gtk: no GUEST_LINEEND_*
+ * bits, which describe the guest. Text is LF on this side and converted for a CRLF guest.
+ */
 export const CLIENT_AGENT_CAPS: readonly number[] = [
   C.MouseState,
   C.MonitorsConfig,
@@ -119,7 +123,9 @@ type AgentBody<K extends keyof agent.AgentMessageSet["defs"]> = Parameters<typeo
  * AGENT_DATA stream: reassembly, token-paced chunked sending, the capability exchange,
  * monitors config, the clipboard (by demand, with selections) and file transfer.
  * Behaviour follows spice-gtk's channel-main.c (announce with request = 1 on connect,
- * 64 KiB FILE_XFER_DATA messages, a NUL-terminated key file in FILE_XFER_START).
+ * 64 KiB FILE_XFER_DATA messages, a NUL-terminated key file in FILE_XFER_START). UTF8_TEXT
+ * clipboard data is LF on this side; for a guest that announced GUEST_LINEEND_CRLF it is
+ * converted to CRLF on the way out and back to LF on the way in, as spice-gtk does.
  */
 export class AgentClient extends Emitter<AgentClientEvents> {
   private port?: AgentPort;
@@ -296,7 +302,7 @@ export class AgentClient extends Emitter<AgentClientEvents> {
   /** Sends clipboard data (the answer to a 'clipboard-request'). */
   clipboard(type: number, data: Uint8Array, selection: number = AgentClipboardSelection.Clipboard): boolean {
     return this.whenReady(C.ClipboardByDemand, () => {
-      if (this.selectionOk(selection)) this.sendMessage("Clipboard", { selection, type, data });
+      if (this.selectionOk(selection)) this.sendMessage("Clipboard", { selection, type, data: this.toGuest(type, data) });
     });
   }
 
@@ -311,6 +317,16 @@ export class AgentClient extends Emitter<AgentClientEvents> {
 
   private selectionOk(selection: number): boolean {
     return selection === AgentClipboardSelection.Clipboard || this.has(C.ClipboardSelection);
+  }
+
+  /** Text for the guest in its line-end convention (only a CRLF guest needs a change). */
+  private toGuest(type: number, data: Uint8Array): Uint8Array {
+    return type === agent.AgentClipboardType.Utf8Text && this.has(C.GuestLineendCrlf) ? lfToCrlf(data) : data;
+  }
+
+  /** Text from the guest with LF line ends. */
+  private fromGuest(type: number, data: Uint8Array): Uint8Array {
+    return type === agent.AgentClipboardType.Utf8Text && this.has(C.GuestLineendCrlf) ? crlfToLf(data) : data;
   }
 
   // ---- file transfer ----
@@ -546,13 +562,13 @@ export class AgentClient extends Emitter<AgentClientEvents> {
       case "ClipboardRequest": {
         const sel = m.body.selection ?? AgentClipboardSelection.Clipboard;
         const data = this.offered.get(sel)?.get(m.body.type);
-        if (data) this.sendMessage("Clipboard", { selection: sel, type: m.body.type, data });
+        if (data) this.sendMessage("Clipboard", { selection: sel, type: m.body.type, data: this.toGuest(m.body.type, data) });
         else if (this.offered.has(sel)) this.sendMessage("Clipboard", { selection: sel, type: agent.AgentClipboardType.None, data: new Uint8Array(0) });
         else this.emit("clipboard-request", m.body.type, sel);
         break;
       }
       case "Clipboard":
-        this.emit("clipboard", m.body.type, m.body.data, m.body.selection ?? AgentClipboardSelection.Clipboard);
+        this.emit("clipboard", m.body.type, this.fromGuest(m.body.type, m.body.data), m.body.selection ?? AgentClipboardSelection.Clipboard);
         break;
       case "ClipboardRelease":
         this.emit("clipboard-release", m.body.selection ?? AgentClipboardSelection.Clipboard);
