@@ -77,11 +77,19 @@ export async function serveStatic(root: string | undefined, req: IncomingMessage
   if (real !== realRoot && !real.startsWith(realRoot + sep)) return send(res, 404, "not found\n");
   const info = await stat(real).catch(() => undefined);
   if (!info?.isFile()) return send(res, 404, "not found\n");
-  res.writeHead(200, {
-    ...SECURITY_HEADERS,
-    "content-type": TYPES[extname(real).toLowerCase()] ?? "application/octet-stream",
-    "content-length": info.size,
-  });
+  const type = TYPES[extname(real).toLowerCase()] ?? "application/octet-stream";
+  // Pages are never stored (their URL carries the token). Scripts and other assets are
+  // revalidated on every load (no-cache + ETag): a rebuilt client is picked up at once, and an
+  // unchanged one costs a 304 and keeps the browser's compiled-code cache, which shortens the
+  // console's start (its session worker is compiled from cache).
+  const cacheable = !type.startsWith("text/html");
+  const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+  const caching: Record<string, string> = cacheable ? { "cache-control": "no-cache", etag } : {};
+  if (cacheable && req.headers["if-none-match"] === etag) {
+    res.writeHead(304, { ...SECURITY_HEADERS, ...caching });
+    return void res.end();
+  }
+  res.writeHead(200, { ...SECURITY_HEADERS, ...caching, "content-type": type, "content-length": info.size });
   if (req.method === "HEAD") return void res.end();
   const stream = createReadStream(real);
   stream.on("error", () => res.destroy());

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -42,12 +42,17 @@ export async function startPageServer(root: string, route?: (path: string, res: 
     const file = normalize(join(base, path === "/" ? "index.html" : path));
     if (!file.startsWith(base)) return void res.writeHead(403).end();
     let body: Buffer;
+    let etag: string;
     try {
+      const info = statSync(file);
+      etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+      // A revalidated script keeps the browser's compiled-code cache, as with any web server.
+      if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag, "cache-control": "no-cache" }).end();
       body = readFileSync(file);
     } catch {
       return void res.writeHead(404).end();
     }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(body);
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", etag, "cache-control": "no-cache" }).end(body);
   });
   await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
   return {

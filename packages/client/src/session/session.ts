@@ -135,7 +135,12 @@ export class SpiceSession extends Emitter<SessionEvents> {
     return undefined;
   }
 
-  /** Links main, waits for MAIN_INIT and the channel list, then links the listed channels. */
+  /**
+   * Links main, waits for MAIN_INIT and the channel list, then links the listed channels. The
+   * first display channel is linked as soon as MAIN_INIT brings the session id, without waiting
+   * for the channel list (a round trip after ATTACH_CHANNELS): every SPICE server has it, and it
+   * is closed again if the list does not name it. That takes a round trip off the first frame.
+   */
   async connect(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 15_000;
     const main = new MainChannel(this.context(0), { clientMouseMode: this.options.clientMouseMode });
@@ -151,18 +156,12 @@ export class SpiceSession extends Emitter<SessionEvents> {
       this.close();
       this.emit("closed", e);
     });
-    await main.connect();
-    const list = await withTimeout(listed, timeoutMs, "the server sent no channel list");
-    this.available = list;
-    const init = main.init!;
-    this.glz = new GlzDictionary(glzWindowFromRamHint(init.ramHint));
     const wanted = [...(this.options.channelTypes ?? DEFAULT_TYPES)];
     if (this.options.audio && !wanted.includes(ChannelType.Playback)) wanted.push(ChannelType.Playback);
     const opened: Promise<void>[] = [];
-    for (const entry of list) {
-      if (!wanted.includes(entry.type)) continue;
-      const ch = this.createChannel(entry, init.sessionId);
-      if (!ch) continue;
+    const open = (entry: ChannelListEntry, sessionId: number): SpiceChannel<any, any, any> | undefined => {
+      const ch = this.createChannel(entry, sessionId);
+      if (!ch) return undefined;
       this.channels.push(ch);
       this.emit("channel-created", ch);
       ch.on("closed", (e?: SpiceError) => e && this.recordError(ch.name, e));
@@ -172,9 +171,36 @@ export class SpiceSession extends Emitter<SessionEvents> {
           (e) => this.recordError(ch.name, asSpiceError(e, ch.name)),
         ),
       );
+      return ch;
+    };
+    let early: SpiceChannel<any, any, any> | undefined;
+    main.once("init", (init: NonNullable<MainChannel["init"]>) => {
+      if (this.closedFlag) return;
+      this.glz = new GlzDictionary(glzWindowFromRamHint(init.ramHint));
+      if (wanted.includes(ChannelType.Display)) early = open({ type: ChannelType.Display, id: 0 }, init.sessionId);
+    });
+    await main.connect();
+    const list = await withTimeout(listed, timeoutMs, "the server sent no channel list");
+    this.available = list;
+    const init = main.init!;
+    for (const entry of list) {
+      if (!wanted.includes(entry.type)) continue;
+      if (early && entry.type === early.type && entry.id === early.id) continue;
+      open(entry, init.sessionId);
     }
+    if (early && !list.some((e) => e.type === early!.type && e.id === early!.id)) this.drop(early);
     await Promise.all(opened);
     this.emit("ready");
+  }
+
+  /** Closes and forgets a channel linked ahead of the channel list that the list does not name. */
+  private drop(ch: SpiceChannel<any, any, any>): void {
+    this.log.info("session", "the server lists no such channel; closing the one linked early", { type: ch.type, id: ch.id });
+    ch.close();
+    const i = this.channels.indexOf(ch);
+    if (i >= 0) this.channels.splice(i, 1);
+    const d = this.displays.indexOf(ch as DisplayChannel);
+    if (d >= 0) this.displays.splice(d, 1);
   }
 
   private createChannel(entry: ChannelListEntry, sessionId: number): SpiceChannel<any, any, any> | undefined {
