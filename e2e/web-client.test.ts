@@ -89,6 +89,26 @@ describe("web client against the Saffron server", () => {
     }
   });
 
+  it("runs the session on the page when asked (?worker=0), its code loaded on demand", async () => {
+    const source = new FramebufferSource({ width: 320, height: 200 });
+    source.putRgba(0, 0, 320, 200, bgraToRgba(plasma(320, 200, 5).data));
+    const port = await startServer(source);
+    const { page, log } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1", worker: "0" });
+    try {
+      await waitForPageState(page, "connected");
+      await expectCanvas(page, sourceImage(source), "page-session");
+      expect(await page.evaluate(() => (window as unknown as { saffronConsole: { placement: string } }).saffronConsole.placement)).toBe("page");
+      source.fillRect(10, 10, 50, 50, 0xf4a300);
+      await expectCanvas(page, sourceImage(source), "page-session-changed");
+      // The in-page session code is a chunk of its own, fetched only for this placement.
+      const scripts = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+      expect(scripts.some((s) => /\/chunks\/session-core-[^/]+\.js$/.test(s))).toBe(true);
+      expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("sends typed keys as scancodes", async () => {
     const keys: [number, boolean][] = [];
     const source = new FramebufferSource({ width: 320, height: 200, onKey: (sc, down) => keys.push([sc, down]) });

@@ -3,7 +3,7 @@
 // session-worker.ts, loaded by main.js as ./session-worker.js), @saffron/* from their TypeScript sources.
 // Usage: node apps/web-client/build.mjs [--dev]   (--dev: no minification)
 import { build } from "esbuild";
-import { copyFile, mkdir, stat } from "node:fs/promises";
+import { copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,11 +12,9 @@ const dist = join(here, "dist");
 
 export async function buildWebClient({ minify = true } = {}) {
   await mkdir(dist, { recursive: true });
-  const result = await build({
-    entryPoints: {
-      main: join(here, "src/main.ts"),
-      "session-worker": join(here, "../../packages/web/src/session-worker.ts"),
-    },
+  // Chunks are content-hashed: drop the previous build's.
+  await rm(join(dist, "chunks"), { recursive: true, force: true });
+  const common = {
     outdir: dist,
     bundle: true,
     format: "esm",
@@ -28,7 +26,15 @@ export async function buildWebClient({ minify = true } = {}) {
     legalComments: "linked",
     logLevel: "warning",
     metafile: true,
-  });
+  };
+  // Two builds: the page (main.js, split so that the console's in-page fallback session, the
+  // whole client core, is a chunk loaded only when there is no worker), and the session worker
+  // (session-worker.js, one file, so the worker starts with a single fetch).
+  const [page, worker] = await Promise.all([
+    build({ ...common, entryPoints: { main: join(here, "src/main.ts") }, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+    build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") } }),
+  ]);
+  const result = { warnings: [...page.warnings, ...worker.warnings] };
   await copyFile(join(here, "index.html"), join(dist, "index.html"));
   const size = (await stat(join(dist, "main.js"))).size;
   const workerBytes = (await stat(join(dist, "session-worker.js"))).size;

@@ -172,7 +172,8 @@ function connect(target: ConnectTarget, password: string): void {
       muted: audioMuted,
       // ?resize=remote: the guest desktop follows the window (needs spice-vdagent in the guest).
       resizeRemote: new URLSearchParams(location.search).get("resize") === "remote",
-      worker: preloadedWorker(),
+      // ?worker=0 runs the session on the page (for profiling and old browsers).
+      worker: new URLSearchParams(location.search).get("worker") === "0" ? false : preloadedWorker(),
     });
   } catch (e) {
     setStatus(`Cannot connect: ${e instanceof Error ? e.message : String(e)}`, "error", "other");

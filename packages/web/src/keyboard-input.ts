@@ -1,4 +1,4 @@
-import { keyDownBytes, keyUpBytes, scancodeForCode, keyStrokeForChar } from "@saffron/client";
+import { keyDownBytes, keyUpBytes, scancodeForCode, keyStrokeForChar } from "@saffron/client/scancodes";
 import type { InputSink } from "./remote-inputs.js";
 
 const SHIFT = 0x2a;

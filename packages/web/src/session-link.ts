@@ -1,4 +1,4 @@
-import { SessionCore } from "./session-core.js";
+import type { SessionCore } from "./session-core.js";
 import type { FromSession, ToSession } from "./worker-protocol.js";
 
 /** Where a console's session runs: a dedicated Worker (default) or the page's own thread. */
@@ -8,11 +8,17 @@ export type SessionPlacement = "worker" | "page";
  * The page's end of the session side. With a worker URL it starts a module Worker running
  * session-worker.js (given a Worker, it adopts that one, e.g. preloaded by the page); if that
  * worker cannot start (no Worker, the script is missing or fails to load) it falls back to
- * running the session on the page, replaying what was sent so far.
+ * running the session on the page, replaying what was sent so far. The page fallback's code
+ * (the whole client core) is loaded only then, by a dynamic import, so a page whose session runs
+ * in the worker does not download and compile it twice.
  */
 export class SessionLink {
   private worker?: Worker;
   private core?: SessionCore;
+  /** Messages for the in-page session while its code loads. */
+  private pending?: ToSession[];
+  /** Why the in-page session's code could not load. */
+  private loadError?: string;
   private hello = false;
   /** Messages sent before the worker said hello, replayed if it never does. */
   private early: ToSession[] = [];
@@ -68,12 +74,36 @@ export class SessionLink {
       if (!this.hello) this.early.push(msg);
       return;
     }
-    const core = this.core!;
+    const core = this.core;
+    if (!core) {
+      if (this.loadError === undefined) this.pending?.push(msg);
+      else if (msg.t === "start") this.failStart(msg.gen, this.loadError);
+      return;
+    }
     queueMicrotask(() => !this.destroyed && core.handle(msg));
   }
 
   private startInline(): void {
-    this.core = new SessionCore((msg) => queueMicrotask(() => !this.destroyed && this.onMessage(msg)));
+    if (this.pending) return;
+    const pending: ToSession[] = (this.pending = []);
+    import("./session-core.js").then(
+      ({ SessionCore }) => {
+        if (this.destroyed) return;
+        const core = (this.core = new SessionCore((msg) => queueMicrotask(() => !this.destroyed && this.onMessage(msg))));
+        this.pending = undefined;
+        for (const m of pending) core.handle(m);
+      },
+      (e: unknown) => {
+        // Every session asked for fails: there is nothing to run it with.
+        this.loadError = `the session code did not load (${e instanceof Error ? e.message : String(e)})`;
+        this.pending = undefined;
+        for (const m of pending) if (m.t === "start") this.failStart(m.gen, this.loadError);
+      },
+    );
+  }
+
+  private failStart(gen: number, message: string): void {
+    queueMicrotask(() => !this.destroyed && this.onMessage({ t: "failed", gen, error: { name: "Error", message } }));
   }
 
   private fallback(reason: string): void {

@@ -1,4 +1,5 @@
-import { scancodeForCode, type Logger, type SpiceSession } from "@saffron/client";
+import type { Logger, SpiceSession } from "@saffron/client";
+import { scancodeForCode } from "@saffron/client/scancodes";
 import { LinkErr, SpiceError, display as dsp, isSpiceError, main } from "@saffron/protocol";
 import { AudioPlayer } from "./audio/audio-player.js";
 import { isAgentFromSession } from "./agent/agent-messages.js";

@@ -317,6 +317,14 @@ export abstract class SpiceChannel<S extends MessageDefs, C extends MessageDefs,
     return (h as Handler<unknown>)(msg.body, frame);
   }
 
+  /**
+   * Messages received but not handled yet, oldest first (read-only: for handlers that start
+   * work ahead of its turn, such as decoding the next video frames while one is awaited).
+   */
+  protected get pending(): readonly Frame[] {
+    return this.backlog;
+  }
+
   /** emit() for the base events, whatever the subclass's event map adds. */
   protected emitEvent(event: string, ...args: unknown[]): void {
     (this.emit as (e: string, ...a: unknown[]) => void)(event, ...args);

@@ -11,6 +11,11 @@ import { StreamPlayer } from "./stream-player.js";
 import type { VideoDecoderFactory } from "./video-decoder.js";
 import type { ImageCache } from "../../session/image-cache.js";
 
+const STREAM_DATA = dsp.displayServer.defs.StreamData[0];
+const STREAM_DATA_SIZED = dsp.displayServer.defs.StreamDataSized[0];
+/** How far into the received messages the decode-ahead looks for the next video frames. */
+const LOOK_AHEAD_MESSAGES = 64;
+
 export interface DisplayEvents extends ChannelEvents {
   /** A surface was created (primary: the visible desktop). */
   "surface-create": (surfaceId: number, surface: Surface, primary: boolean) => void;
@@ -287,13 +292,37 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
       this.drawn("DrawComposite", base);
     },
     StreamCreate: (b) => this.streams.create(b),
-    StreamData: (b) => this.streams.data(b.base.id, b.base.multiMediaTime, b.data),
-    StreamDataSized: (b) => this.streams.data(b.base.id, b.base.multiMediaTime, b.data, { width: b.width, height: b.height, dest: rect(b.dest) }),
+    StreamData: (b, frame) => this.decodeAhead(this.streams.data(b.base.id, b.base.multiMediaTime, b.data, undefined, frame)),
+    StreamDataSized: (b, frame) =>
+      this.decodeAhead(this.streams.data(b.base.id, b.base.multiMediaTime, b.data, { width: b.width, height: b.height, dest: rect(b.dest) }, frame)),
     StreamClip: (b) => this.streams.clip(b.id, b.clip),
     StreamDestroy: (b) => this.streams.destroy(b.id),
     StreamDestroyAll: () => this.streams.destroyAll(),
     StreamActivateReport: (b) => this.streams.activateReport(b),
   };
+
+  /**
+   * While a frame's asynchronous decode is awaited (no later message is handled meanwhile), the
+   * next frames already received start decoding too, so decodes overlap instead of queueing
+   * one by one behind each other; they are still drawn in order, each at its turn.
+   */
+  private decodeAhead(awaited: void | Promise<void>): void | Promise<void> {
+    if (!awaited) return awaited;
+    const frames = this.pending;
+    for (let i = 0, n = Math.min(frames.length, LOOK_AHEAD_MESSAGES); i < n && this.streams.canDecodeAhead; i++) {
+      const f = frames[i]!;
+      if (f.type !== STREAM_DATA && f.type !== STREAM_DATA_SIZED) continue;
+      let msg;
+      try {
+        msg = this.server.decode(f.type, f.body);
+      } catch {
+        break; // it fails again at its turn, with the error reported there
+      }
+      const b = msg.body as { base: { id: number }; data: Uint8Array };
+      this.streams.decodeAhead(f, b.base.id, b.data);
+    }
+    return awaited;
+  }
 
   override close(): void {
     this.streams.destroyAll();

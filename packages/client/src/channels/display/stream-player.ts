@@ -48,8 +48,20 @@ export const VIDEO_CODEC_NAMES: Record<number, string> = { 1: "mjpeg", 2: "vp8",
  * are drawn in order with every other draw. Stream reports are sent when the server asked for
  * them (STREAM_ACTIVATE_REPORT).
  */
+/** Frames decoded ahead of their turn at most at once (each holds a decoded picture). */
+const MAX_AHEAD = 3;
+
+interface Ahead {
+  stream: Stream;
+  /** The frame's data as decoded (MJPEG tables restored). */
+  payload: Uint8Array;
+  picture: Promise<DecodedImage | null>;
+}
+
 export class StreamPlayer {
   private readonly streams = new Map<number, Stream>();
+  /** Decodes started ahead of their turn, by the message that carries the frame. */
+  private readonly ahead = new Map<object, Ahead>();
   framesDecoded = 0;
   framesDropped = 0;
   /** Milliseconds spent decoding frames (for an asynchronous decoder: until its picture came). */
@@ -82,8 +94,34 @@ export class StreamPlayer {
     this.deps.log.debug(this.deps.name, "stream created", { id: b.id, codec: b.codecType, width: b.streamWidth, height: b.streamHeight });
   }
 
-  /** One frame; returns a promise when an asynchronous decoder is at work (await it before the next message). */
-  data(id: number, mmTime: number, data: Uint8Array, sized?: { width: number; height: number; dest: Rect }): void | Promise<void> {
+  /** Room for one more decodeAhead(). */
+  get canDecodeAhead(): boolean {
+    return this.ahead.size < MAX_AHEAD;
+  }
+
+  /**
+   * Starts decoding a frame that is not its turn yet (message `key`, handled later with the
+   * same key), when that is safe: an MJPEG stream on an asynchronous decoder, whose frames are
+   * independent pictures. Frames must be offered in stream order (the MJPEG tables carry over).
+   */
+  decodeAhead(key: object, id: number, data: Uint8Array): void {
+    const s = this.streams.get(id);
+    if (!s?.decoder || s.codec !== dsp.VideoCodecType.Mjpeg || this.ahead.has(key) || !this.canDecodeAhead) return;
+    const payload = s.tables.complete(data);
+    const picture = s.decoder.decode(payload).catch((e: unknown) => {
+      this.deps.log.warn(this.deps.name, "stream frame not decoded", { id, error: e instanceof Error ? e.message : String(e) });
+      return null;
+    });
+    this.ahead.set(key, { stream: s, payload, picture });
+  }
+
+  /**
+   * One frame; returns a promise when an asynchronous decoder is at work (await it before the
+   * next message). `key` identifies the message, for a decode started by decodeAhead().
+   */
+  data(id: number, mmTime: number, data: Uint8Array, sized?: { width: number; height: number; dest: Rect }, key?: object): void | Promise<void> {
+    const early = key === undefined ? undefined : this.ahead.get(key);
+    if (early) this.ahead.delete(key!);
     const s = this.streams.get(id);
     if (!s) {
       this.deps.log.warn(this.deps.name, "data for unknown stream", { id });
@@ -98,8 +136,9 @@ export class StreamPlayer {
       this.countFrame(s, mmTime, true);
       return;
     }
-    const payload = s.codec === dsp.VideoCodecType.Mjpeg ? s.tables.complete(data) : data;
-    if (s.decoder) return this.decodeAsync(s, s.decoder, mmTime, payload);
+    if (early?.stream === s) return this.decodeAsync(s, early.picture, mmTime);
+    const payload = s.codec === dsp.VideoCodecType.Mjpeg ? (early?.payload ?? s.tables.complete(data)) : data;
+    if (s.decoder) return this.decodeAsync(s, this.decodeFrame(s, s.decoder, payload), mmTime);
     if (s.codec !== dsp.VideoCodecType.Mjpeg) {
       this.countFrame(s, mmTime, true);
       return;
@@ -110,16 +149,19 @@ export class StreamPlayer {
     this.draw(s, frame, mmTime);
   }
 
-  private async decodeAsync(s: Stream, decoder: StreamDecoder, mmTime: number, payload: Uint8Array): Promise<void> {
-    const dest = s.dest, clip = s.clip;
-    const t0 = now();
-    let frame: DecodedImage | null;
+  private async decodeFrame(s: Stream, decoder: StreamDecoder, payload: Uint8Array): Promise<DecodedImage | null> {
     try {
-      frame = await decoder.decode(payload);
+      return await decoder.decode(payload);
     } catch (e) {
       this.deps.log.warn(this.deps.name, "stream frame not decoded", { id: s.id, error: e instanceof Error ? e.message : String(e) });
-      frame = null;
+      return null;
     }
+  }
+
+  private async decodeAsync(s: Stream, picture: Promise<DecodedImage | null>, mmTime: number): Promise<void> {
+    const dest = s.dest, clip = s.clip;
+    const t0 = now();
+    const frame = await picture;
     this.decodeMs += now() - t0;
     if (!frame || this.streams.get(s.id) !== s) {
       this.countFrame(s, mmTime, true);
@@ -164,11 +206,13 @@ export class StreamPlayer {
     if (s?.report) this.flushReport(s);
     s?.decoder?.close();
     this.streams.delete(id);
+    for (const [key, a] of this.ahead) if (a.stream === s) this.ahead.delete(key);
   }
 
   destroyAll(): void {
     for (const s of this.streams.values()) s.decoder?.close();
     this.streams.clear();
+    this.ahead.clear();
   }
 
   activateReport(b: { streamId: number; uniqueId: number; maxWindowSize: number; timeoutMs: number }): void {
