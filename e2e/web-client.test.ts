@@ -19,6 +19,7 @@ import {
   waitForStableCanvas,
   type XspiceImageCompression,
   openClientPage,
+  startByteRelay,
   waitForPageState,
 } from "@saffron/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,8 +45,6 @@ async function startServer(source: FramebufferSource, auth: { password?: string 
   const { port } = await server.listen({ port: 0 });
   return port!;
 }
-
-
 
 /** The source's framebuffer as BGRA with opaque alpha. */
 function sourceImage(src: FramebufferSource): DecodedImage {
@@ -106,6 +105,38 @@ describe("web client against the Saffron server", () => {
       expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
     } finally {
       await page.close();
+    }
+  });
+
+  it("opens the session's sockets from the page's head with ?autoconnect=1, and the console adopts them", async () => {
+    const source = new FramebufferSource({ width: 320, height: 200 });
+    source.putRgba(0, 0, 320, 200, bgraToRgba(plasma(320, 200, 9).data));
+    const relay = await startByteRelay({ targetPort: await startServer(source) });
+    try {
+      const url = `ws://127.0.0.1:${relay.port}/`;
+      // Without main.js no console ever starts: the sockets come from boot.js's preconnect alone
+      // (main, display, inputs, cursor, playback), before any password or SPICE link.
+      const bare = await browser!.context.newPage();
+      await bare.route(/\/main\.js$/, (r) => r.abort());
+      await bare.goto(`${browser!.origin}/?${new URLSearchParams({ url, autoconnect: "1" })}`);
+      for (let i = 0; i < 100 && relay.connections < 5; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(relay.connections).toBe(5);
+      expect(servers.at(-1)!.stats()).toEqual([]); // no session: nothing linked
+      await bare.close();
+
+      // With the console: it takes those sockets instead of opening its own.
+      const before = relay.connections;
+      const { page, log } = await openClientPage(browser!.context, browser!.origin, { url, autoconnect: "1" });
+      try {
+        await waitForPageState(page, "connected");
+        await expectCanvas(page, sourceImage(source), "preconnected");
+        expect(relay.connections - before).toBe(5);
+        expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    } finally {
+      await relay.stop();
     }
   });
 

@@ -30,11 +30,13 @@ export async function buildWebClient({ minify = true } = {}) {
   // Two builds: the page (main.js, split so that the console's in-page fallback session, the
   // whole client core, is a chunk loaded only when there is no worker), and the session worker
   // (session-worker.js, one file, so the worker starts with a single fetch).
-  const [page, worker] = await Promise.all([
+  const [page, worker, boot] = await Promise.all([
     build({ ...common, entryPoints: { main: join(here, "src/main.ts") }, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
     build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") } }),
+    // boot.js is a classic script in <head>: one small file, no imports.
+    build({ ...common, entryPoints: { boot: join(here, "src/boot.ts") }, format: "iife" }),
   ]);
-  const result = { warnings: [...page.warnings, ...worker.warnings] };
+  const result = { warnings: [...page.warnings, ...worker.warnings, ...boot.warnings] };
   await copyFile(join(here, "index.html"), join(dist, "index.html"));
   const size = (await stat(join(dist, "main.js"))).size;
   const workerBytes = (await stat(join(dist, "session-worker.js"))).size;

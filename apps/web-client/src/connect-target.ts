@@ -88,3 +88,17 @@ export function parseConnectInput(text: string, options: { securePage?: boolean 
   if (pw) a.password = pw;
   return addressToTarget(a, options);
 }
+
+/**
+ * The WebSocket URL the page's query names: `url=ws://…` as it is, or `target=NAME[&token=T]`
+ * on this page's own gateway (`origin` is the page's, http(s) becomes ws(s)); "" when neither.
+ */
+export function urlFromQuery(q: URLSearchParams, origin: string): string {
+  const url = q.get("url");
+  if (url) return url;
+  const target = q.get("target");
+  if (!target) return "";
+  const token = q.get("token");
+  const base = `${origin.replace(/^http/, "ws")}/spice/${encodeURIComponent(target)}`;
+  return token ? `${base}?token=${encodeURIComponent(token)}` : base;
+}

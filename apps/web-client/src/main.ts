@@ -11,7 +11,7 @@
 //   &compression=lz4               override a setting for this page load (not saved);
 //                                  compression: off, auto_glz, auto_lz, quic, glz, lz, lz4
 import { SpiceConsole } from "@saffron/web";
-import { addressToTarget, parseConnectInput, TargetError, type ConnectTarget } from "./connect-target.js";
+import { addressToTarget, parseConnectInput, TargetError, urlFromQuery, type ConnectTarget } from "./connect-target.js";
 import { EXTRA_KEYS, MODIFIER_KEYS, ModifierLatch, sendChord, type KeyItem } from "./extra-keys.js";
 import { describeFailure } from "./failure-text.js";
 import { checkGateway, gatewayCheckUrl, type GatewayVerdict } from "./gateway-check.js";
@@ -577,16 +577,6 @@ window.addEventListener(
 );
 
 // ---- start from the query parameters ----
-
-function urlFromQuery(q: URLSearchParams, origin: string): string {
-  const url = q.get("url");
-  if (url) return url;
-  const target = q.get("target");
-  if (!target) return "";
-  const token = q.get("token");
-  const base = `${origin.replace(/^http/, "ws")}/spice/${encodeURIComponent(target)}`;
-  return token ? `${base}?token=${encodeURIComponent(token)}` : base;
-}
 
 showSettings(settings);
 const initialUrl = urlFromQuery(params, location.origin);

@@ -9,9 +9,11 @@ import { TransportMeter } from "./metered-transports.js";
 import { SpeculativeTransports } from "./speculative-transports.js";
 import { isAgentToSession } from "./agent/agent-messages.js";
 import { SessionAgent } from "./agent/session-agent.js";
-import type { FromSession, PixelRectData, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
+import type { FromSession, PixelRectData, PreconnectRequest, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
 
 const COUNTERS_EVERY_MS = 500;
+/** Sockets opened by a "preconnect" that no session adopted are closed after this long. */
+const PRECONNECT_TTL_MS = 10_000;
 /** SPICE_MSG_DISPLAY_MARK: the server finished the initial frame. */
 const DISPLAY_MARK = 102;
 
@@ -37,6 +39,8 @@ export class SessionCore {
   private countersTimer?: ReturnType<typeof setInterval>;
   private videoFactory?: Promise<VideoDecoderFactory | undefined>;
   private opusFactory?: ReturnType<typeof webCodecsOpusDecoder>;
+  /** Sockets opened ahead of a session ("preconnect"), until a start adopts them or they expire. */
+  private warm?: { url: string; protocols: string; early: SpeculativeTransports; timer: ReturnType<typeof setTimeout> };
 
   private readonly agentSide = new SessionAgent((m, transfer) => this.send(m, transfer));
 
@@ -50,6 +54,7 @@ export class SessionCore {
       void this.start(msg);
       return;
     }
+    if (msg.t === "preconnect") return this.preconnect(msg);
     if (msg.gen !== this.gen) return;
     if (isAgentToSession(msg)) return this.agentSide.handle(msg);
     switch (msg.t) {
@@ -77,6 +82,38 @@ export class SessionCore {
     this.post(msg, transfer);
   }
 
+  private preconnect(req: PreconnectRequest): void {
+    this.dropWarm();
+    let early: SpeculativeTransports;
+    try {
+      early = new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), channelTypesFor(true));
+    } catch {
+      return; // not a WebSocket URL: the start reports it
+    }
+    early.preopen();
+    const timer = setTimeout(() => this.dropWarm(), PRECONNECT_TTL_MS);
+    this.warm = { url: req.url, protocols: req.protocols.join(","), early, timer };
+  }
+
+  /** The preconnected sockets for this start, when it is to the same place; others are closed. */
+  private takeWarm(req: StartRequest): SpeculativeTransports | undefined {
+    const w = this.warm;
+    if (!w) return undefined;
+    this.warm = undefined;
+    clearTimeout(w.timer);
+    if (w.url === req.url && w.protocols === req.protocols.join(",")) return w.early;
+    w.early.dispose();
+    return undefined;
+  }
+
+  private dropWarm(): void {
+    const w = this.warm;
+    this.warm = undefined;
+    if (!w) return;
+    clearTimeout(w.timer);
+    w.early.dispose();
+  }
+
   private async start(req: StartRequest): Promise<void> {
     this.stop();
     const gen = (this.gen = req.gen);
@@ -86,13 +123,9 @@ export class SessionCore {
     const opusDecoder = req.audio ? await (this.opusFactory ??= webCodecsOpusDecoder().catch(() => undefined)) : undefined;
     if (gen !== this.gen) return;
     const meter = new TransportMeter();
-    // The display, inputs and cursor sockets open while main links (only their link must wait).
-    const early = new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), [
-      ChannelType.Display,
-      ChannelType.Inputs,
-      ChannelType.Cursor,
-      ...(req.audio ? [ChannelType.Playback] : []),
-    ]);
+    // The display, inputs and cursor sockets open while main links (only their link must wait),
+    // unless a preconnect opened them all already.
+    const early = this.takeWarm(req) ?? new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), channelTypesFor(!!req.audio));
     this.early = early;
     const session = new SpiceSession({
       transports: meter.wrap(early.wrap()),
@@ -266,6 +299,11 @@ export class SessionCore {
       };
     return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), enabled: () => true };
   }
+}
+
+/** The channels whose sockets open ahead of their link. */
+function channelTypesFor(audio: boolean): number[] {
+  return [ChannelType.Display, ChannelType.Inputs, ChannelType.Cursor, ...(audio ? [ChannelType.Playback] : [])];
 }
 
 let warmedUp = false;

@@ -39,6 +39,18 @@ export class SpeculativeTransports {
     };
   }
 
+  /**
+   * Opens every transport now, the main channel's first, before the session asks for any (the
+   * page knows where it will connect before it has all it needs to start the session).
+   */
+  preopen(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
+    // The main channel's too: the session takes it like the others (a dead one is replaced).
+    this.open({ channelType: ChannelType.Main, channelId: 0 });
+    for (const type of this.channelTypes) this.open({ channelType: type, channelId: 0 });
+  }
+
   private open(address: ChannelAddress): void {
     const e: Early = { dead: false, transport: Promise.resolve(undefined) };
     e.transport = this.inner(address).then(

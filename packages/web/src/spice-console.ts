@@ -12,7 +12,7 @@ import { KeyboardInput } from "./keyboard-input.js";
 import { PointerInput } from "./pointer-input.js";
 import { RemoteInputs } from "./remote-inputs.js";
 import { SessionLink, type SessionPlacement } from "./session-link.js";
-import type { FromSession, SessionCounters, WireError } from "./worker-protocol.js";
+import type { FromSession, SessionCounters, ToSession, WireError } from "./worker-protocol.js";
 
 export interface SpiceConsoleOptions {
   /** The SPICE password. Leave out to be asked ('credentialsrequired') when the server wants one. */
@@ -196,23 +196,29 @@ export class SpiceConsole extends EventTarget {
    * Starts the session worker now (loading and compiling it takes a while), for the next
    * console created with the default `worker` option to adopt. Call it as early as the page
    * can, before the console is needed. Returns false when workers are not available.
+   *
+   * `connectTo` (the WebSocket URL the console will be given, and its `protocols`) also opens
+   * the session's WebSockets now; a console started to the same URL soon after adopts them,
+   * else they are closed unused after 10 s. No password or SPICE link is involved yet.
    */
-  static preloadWorker(url?: string | URL): boolean {
-    if (preloaded || typeof Worker === "undefined") return !!preloaded;
-    const u = url ?? defaultWorkerUrl();
-    if (!u) return false;
-    try {
-      const w = (preloaded = new Worker(u, { type: "module", name: "saffron-session" }));
-      // Failed to load before a console adopted it: consoles start their own (or fall back).
-      w.addEventListener("error", () => {
-        if (preloaded !== w) return;
-        preloaded = undefined;
-        w.terminate();
-      });
-      return true;
-    } catch {
-      return false;
+  static preloadWorker(url?: string | URL, connectTo?: { url: string; protocols?: string[] }): boolean {
+    if (!preloaded && typeof Worker !== "undefined") {
+      const u = url ?? defaultWorkerUrl();
+      if (!u) return false;
+      try {
+        const w = (preloaded = new Worker(u, { type: "module", name: "saffron-session" }));
+        // Failed to load before a console adopted it: consoles start their own (or fall back).
+        w.addEventListener("error", () => {
+          if (preloaded !== w) return;
+          preloaded = undefined;
+          w.terminate();
+        });
+      } catch {
+        return false;
+      }
     }
+    if (preloaded && connectTo) preloaded.postMessage({ t: "preconnect", url: connectTo.url, protocols: connectTo.protocols ?? ["binary"] } satisfies ToSession);
+    return !!preloaded;
   }
 
   /** Where the console is: connecting, connected, credentials (waiting for sendCredentials), reconnecting, disconnected. */

@@ -28,6 +28,13 @@ export type InputOp =
   | { op: "button"; button: number; down: boolean }
   | { op: "wheel"; up: boolean };
 
+export interface PreconnectRequest {
+  t: "preconnect";
+  gen?: undefined;
+  url: string;
+  protocols: string[];
+}
+
 /** Main thread → session side. */
 export type ToSession =
   | StartRequest
@@ -37,6 +44,12 @@ export type ToSession =
   | { t: "pull"; gen: number }
   /** Say "hello" (again): a page adopting a worker it started earlier asks whether it runs. */
   | { t: "ping"; gen?: undefined }
+  /**
+   * A session to `url` is likely to start soon (the page autoconnects): open its WebSockets now,
+   * while the page still loads. A "start" for the same URL and subprotocols adopts them; they
+   * are closed unused after a while otherwise. Never links (no password is known yet).
+   */
+  | PreconnectRequest
   /** Guest agent requests (resize, clipboard, file upload): agent/agent-messages.ts. */
   | AgentToSession;
 
