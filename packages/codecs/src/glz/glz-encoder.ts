@@ -3,8 +3,8 @@
  * spice-server glz-encoder.c / glz-encode.tmpl.c / glz-encode-match.tmpl.c:
  *
  * - like LZ (literal runs of 32, run detection against the previous pixel, hash updates at the
- *   end of each match), but the hash table belongs to the dictionary (2^20 entries, one per
- *   slot) and a candidate may lie in any earlier image of the window of the same type;
+ *   end of each match), but the hash table belongs to the dictionary (2^20 entries, one
+ *   candidate each) and a candidate may lie in any earlier image of the window of the same type;
  * - a candidate is used when its first 2 pixels (4 alpha units) are equal, it is not at offset 0
  *   of its image, the pixel distance / offset is below 2^25, and a short match (2 pixels, up to
  *   7 alpha units) does not cost more bytes than the pixels it replaces;
@@ -17,7 +17,8 @@ import { LZ_MAGIC, LZ_VERSION } from "../lz/lz-header.js";
 import { LzImageType } from "../lz/lz-image-type.js";
 import { codedPixels, type EncoderImage } from "../lz/encoder-image.js";
 import { GLZ_HEADER_SIZE } from "./glz-header.js";
-import { GLZ_HASH_LOG, type GlzEncoderDictionary, type GlzEncoderImage } from "./glz-encoder-dictionary.js";
+import { colourCheck, GLZ_HASH_LOG, GLZ_POS_BITS, type GlzEncoderDictionary, type GlzWindowEntry } from "./glz-encoder-dictionary.js";
+import { matchLength, runLength } from "./glz-match-length.js";
 import { writeU32be } from "../lz/write-u32be.js";
 
 export type GlzEncodeType = "rgb32" | "rgba";
@@ -28,6 +29,9 @@ export interface GlzEncodeOptions {
 }
 
 const HASH_MASK = (1 << GLZ_HASH_LOG) - 1;
+const POS_MASK = (1 << GLZ_POS_BITS) - 1;
+const CHECK_BITS = 32 - GLZ_POS_BITS;
+const CHECK_MASK = (1 << CHECK_BITS) - 1;
 const MAX_COPY = 32;
 const BOUND_OFFSET = 2;
 const LIMIT_OFFSET = 6;
@@ -140,19 +144,29 @@ function writeLiterals(out: Uint8Array, outView: DataView, op: number, px: Int32
 }
 
 /**
- * The colour pass. Pixels compare on B, G, R. Returns the output position.
+ * The colour pass over arena[base, base + size) of the current image. Pixels compare on B, G, R.
+ * Returns the output position.
  *
- * Literal pixels are not written as they are met: the pending run px[litStart, anchor) is
+ * A hash entry is a global position and check bits (see GlzEncoderDictionary): the candidate's
+ * pixels are only read when the check bits equal those of the pixels at ip (or the entry was
+ * never written: 0 is pixel 0 of the dictionary's first image), so a failed probe costs one
+ * random memory access. Candidates in this image and in earlier ones are all read from the one
+ * arena.
+ *
+ * Literal pixels are not written as they are met: the pending run a[litStart, anchor) is
  * written in one go before the next match (and at the end), which keeps the per-pixel loop
  * short (it is bound by the latency of the random hash-table probes).
  */
-function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint8Array, op: number): number {
-  const px = cur.pixels;
-  const n = px.length;
+function compressRgb(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8Array, op: number): number {
+  const a = dict.arena;
+  const w = dict.arena64;
+  const base = cur.base;
+  const n = cur.size;
+  const end = base + n;
   if (n < 4) {
     out[op++] = n - 1;
-    for (let i = 0; i < n; i++, op += 3) {
-      const v = px[i];
+    for (let i = base; i < end; i++, op += 3) {
+      const v = a[i];
       out[op] = v;
       out[op + 1] = v >>> 8;
       out[op + 2] = v >>> 16;
@@ -161,43 +175,41 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
   }
   const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const htab = dict.htab;
-  const slots = dict.slots;
-  const curSlot = cur.slot;
+  // Arena index i of this image is global position i + gOfs (mod 2^25).
+  const gOfs = (cur.start - base) & POS_MASK;
+  // Pixels of the window before this image (global positions [headStart, cur.start)).
+  const headStart = dict.headStart;
+  const before = cur.start - headStart;
   const curId = cur.id;
   const type = cur.type;
+  // The earlier image last referenced (references cluster), as offsets from the window head.
+  let refImg: GlzWindowEntry | undefined;
+  let refFrom = 0;
+  let refTo = 0;
 
-  let h = hashRgb(px, 0) << 1;
-  htab[h] = curSlot;
-  htab[h + 1] = 0;
-  let litStart = 0;
-  let ip = 2;
-  const ipBound = n - BOUND_OFFSET;
-  const ipLimit = n - LIMIT_OFFSET;
+  htab[hashRgb(a, base)] = ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]);
+  let litStart = base;
+  let ip = base + 2;
+  const ipBound = end - BOUND_OFFSET;
+  const ipLimit = end - LIMIT_OFFSET;
 
+  // a[ip - 1], a[ip], a[ip + 1], carried from one literal pixel to the next.
+  let prev = a[ip - 1];
+  let p0 = a[ip];
+  let p1 = a[ip + 1];
   while (ip < ipLimit) {
     const anchor = ip;
-    const p0 = px[ip];
-    const p1 = px[ip + 1];
+    const p2 = a[ip + 2];
     let len = 0;
     let imageDist = 0;
     let pixDist = 1;
-    if (((px[ip - 1] ^ p0) << 8) === 0 && ((p0 ^ p1) << 8) === 0 && ((p0 ^ px[ip + 2]) << 8) === 0) {
+    if (((prev ^ p0) << 8) === 0 && ((p0 ^ p1) << 8) === 0 && ((p0 ^ p2) << 8) === 0) {
       // A run of the previous pixel.
       ip += 3;
-      while (
-        ip + 4 <= ipBound &&
-        ((px[ip] ^ p0) << 8) === 0 &&
-        ((px[ip + 1] ^ p0) << 8) === 0 &&
-        ((px[ip + 2] ^ p0) << 8) === 0 &&
-        ((px[ip + 3] ^ p0) << 8) === 0
-      ) {
-        ip += 4;
-      }
-      while (ip < ipBound && ((px[ip] ^ p0) << 8) === 0) ip++;
+      ip += runLength(a, w, ip, ipBound - ip);
       len = ip - anchor;
     } else {
-      // hashRgb(px, ip), inline.
-      const p2 = px[ip + 2];
+      // hashRgb(a, ip), inline.
       let hv = (5381 * 33) ^ ((p0 >>> 16) & 255);
       hv = (((hv << 5) + hv) | 0) ^ ((p0 >>> 8) & 255);
       hv = (((hv << 5) + hv) | 0) ^ (p0 & 255);
@@ -207,30 +219,39 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
       hv = (((hv << 5) + hv) | 0) ^ ((p2 >>> 16) & 255);
       hv = (((hv << 5) + hv) | 0) ^ ((p2 >>> 8) & 255);
       hv = (((hv << 5) + hv) | 0) ^ (p2 & 255);
-      h = (hv & HASH_MASK) << 1;
-      const slot = htab[h];
-      const rp = htab[h + 1];
-      htab[h] = curSlot;
-      htab[h + 1] = anchor;
-      if (slot === curSlot) {
-        // In this image: rp is before anchor unless the entry is stale.
-        if (rp < anchor && ((px[rp] ^ p0) << 8) === 0 && ((px[rp + 1] ^ p1) << 8) === 0) {
-          pixDist = anchor - rp;
-          if (pixDist < MAX_PIXEL_LONG_DISTANCE) {
-            len = 2 + equalPixels(px, ip + 2, px, rp + 2, Math.min(ipBound - ip, n - rp) - 2);
+      const h = hv & HASH_MASK;
+      const e = htab[h];
+      const check = Math.imul((p0 << 8) ^ (p1 & 0xffffff), -1640531535) >>> 25; // colourCheck(p0, p1)
+      const pos = anchor + gOfs;
+      htab[h] = (pos << CHECK_BITS) | check;
+      if ((e & CHECK_MASK) === check || e === 0) {
+        // The candidate is d pixels back (0 < d < 2^25); `back` pixels of this image precede anchor.
+        const d = (pos - (e >>> CHECK_BITS)) & POS_MASK;
+        const back = anchor - base;
+        if (d <= back) {
+          // Earlier in this image (d === 0 is an entry 2^25 pixels old).
+          const rp = anchor - d;
+          if (d !== 0 && ((a[rp] ^ p0) << 8) === 0 && ((a[rp + 1] ^ p1) << 8) === 0) {
+            pixDist = d;
+            len = 2 + matchLength(a, w, ip + 2, rp + 2, Math.min(ipBound - ip, end - rp) - 2);
             // Two pixels are only worth a reference of at most 5 bytes.
             if (len === 2 && refSize(0, pixDist) > 5) len = 0;
           }
-        }
-      } else {
-        const img = slots[slot];
-        if (img !== undefined && img.alive && img.type === type) {
-          const refPx = img.pixels;
-          if (rp <= refPx.length - 2 && ((refPx[rp] ^ p0) << 8) === 0 && ((refPx[rp + 1] ^ p1) << 8) === 0) {
-            imageDist = curId - img.id;
-            pixDist = rp;
+        } else if (d - back <= before) {
+          // In an earlier image of the window, `off` pixels after the window's first one.
+          const off = before - (d - back);
+          if (off < refFrom || off >= refTo || refImg === undefined) {
+            refImg = dict.imageAt(off);
+            refFrom = refImg.start - headStart;
+            refTo = refFrom + refImg.size;
+          }
+          const ri = off - refFrom;
+          const rp = refImg.base + ri;
+          if (refImg.type === type && ri <= refImg.size - 2 && ((a[rp] ^ p0) << 8) === 0 && ((a[rp + 1] ^ p1) << 8) === 0) {
+            imageDist = curId - refImg.id;
+            pixDist = ri;
             if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
-              len = 2 + equalPixels(px, ip + 2, refPx, rp + 2, Math.min(ipBound - ip, refPx.length - rp) - 2);
+              len = 2 + matchLength(a, w, ip + 2, rp + 2, Math.min(ipBound - ip, refImg.size - ri) - 2);
               if (len === 2 && refSize(imageDist, pixDist) > 5) len = 0;
             }
           }
@@ -238,132 +259,122 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint
       }
       if (len === 0) {
         ip = anchor + 1;
+        prev = p0;
+        p0 = p1;
+        p1 = p2;
         continue;
       }
     }
 
-    op = writeLiterals(out, outView, op, px, litStart, anchor);
+    op = writeLiterals(out, outView, op, a, litStart, anchor);
     op = writeMatch(out, op, imageDist, imageDist === 0 ? pixDist - 1 : pixDist, len);
     ip = anchor + len - 2;
-    if (ip > anchor) {
-      h = hashRgb(px, ip) << 1;
-      htab[h] = curSlot;
-      htab[h + 1] = ip;
-    }
+    if (ip > anchor) htab[hashRgb(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
     ip++;
-    if (ip > anchor) {
-      h = hashRgb(px, ip) << 1;
-      htab[h] = curSlot;
-      htab[h + 1] = ip;
-    }
+    if (ip > anchor) htab[hashRgb(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
     ip++;
     litStart = ip;
+    // ip <= ipBound: these stay in the image.
+    prev = a[ip - 1];
+    p0 = a[ip];
+    p1 = a[ip + 1];
   }
-  return writeLiterals(out, outView, op, px, litStart, n);
+  return writeLiterals(out, outView, op, a, litStart, end);
 }
 
-/** Number of pixels, up to max, that are equal on B, G, R in a from i and b from j. */
-function equalPixels(a: Int32Array, i: number, b: Int32Array, j: number, max: number): number {
-  let k = 0;
-  while (
-    k + 4 <= max &&
-    ((a[i + k] ^ b[j + k]) << 8) === 0 &&
-    ((a[i + k + 1] ^ b[j + k + 1]) << 8) === 0 &&
-    ((a[i + k + 2] ^ b[j + k + 2]) << 8) === 0 &&
-    ((a[i + k + 3] ^ b[j + k + 3]) << 8) === 0
-  ) {
-    k += 4;
-  }
-  while (k < max && ((a[i + k] ^ b[j + k]) << 8) === 0) k++;
-  return k;
-}
-
-/** The alpha pass of RGBA: one-byte units (byte 3), minimum match 4, coded length - 2. */
-function compressAlpha(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Uint8Array, op: number): number {
-  const px = cur.pixels;
-  const n = px.length;
+/**
+ * The alpha pass of RGBA: one-byte units (byte 3), minimum match 4, coded length - 2. Its probes
+ * always read the candidate (the entries' check words are colour checks); the entries it writes
+ * carry colour checks too, so later colour passes can trust them.
+ */
+function compressAlpha(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8Array, op: number): number {
+  const a = dict.arena;
+  const base = cur.base;
+  const n = cur.size;
+  const end = base + n;
   if (n < 4) {
     out[op++] = n - 1;
-    for (let i = 0; i < n; i++) out[op++] = px[i] >>> 24;
+    for (let i = base; i < end; i++) out[op++] = a[i] >>> 24;
     return op;
   }
   const htab = dict.htab;
-  const slots = dict.slots;
-  const curSlot = cur.slot;
+  const gOfs = (cur.start - base) & POS_MASK;
+  const headStart = dict.headStart;
+  const before = cur.start - headStart;
   const curId = cur.id;
   const type = cur.type;
 
   let lastCopy = op;
   out[op++] = MAX_COPY - 1;
-  let h = hashAlpha(px, 0) << 1;
-  htab[h] = curSlot;
-  htab[h + 1] = 0;
-  out[op++] = px[0] >>> 24;
-  out[op++] = px[1] >>> 24;
+  htab[hashAlpha(a, base)] = ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]);
+  out[op++] = a[base] >>> 24;
+  out[op++] = a[base + 1] >>> 24;
   let copy = 2;
-  let ip = 2;
-  const ipBound = n - BOUND_OFFSET;
-  const ipLimit = n - LIMIT_OFFSET;
+  let ip = base + 2;
+  const ipBound = end - BOUND_OFFSET;
+  const ipLimit = end - LIMIT_OFFSET;
 
   while (ip < ipLimit) {
     const anchor = ip;
-    const a0 = px[ip] >>> 24;
+    const a0 = a[ip] >>> 24;
     let len = 0;
-    if (px[ip - 1] >>> 24 === a0 && px[ip + 1] >>> 24 === a0 && px[ip + 2] >>> 24 === a0) {
+    if (a[ip - 1] >>> 24 === a0 && a[ip + 1] >>> 24 === a0 && a[ip + 2] >>> 24 === a0) {
       mImageDist = 0;
       mPixDist = 1;
       ip += 3;
       len = 3;
       while (ip < ipBound) {
-        if (px[ip] >>> 24 !== a0) break;
+        if (a[ip] >>> 24 !== a0) break;
         ip++;
         len++;
       }
     } else {
-      h = hashAlpha(px, ip) << 1;
-      const slot = htab[h];
-      const rp = htab[h + 1];
-      let refPx: Int32Array | undefined;
-      if (slot === curSlot) {
-        refPx = px;
-      } else {
-        const img = slots[slot];
-        if (img !== undefined && img.alive && img.type === type) refPx = img.pixels;
+      const h = hashAlpha(a, ip);
+      const pos = anchor + gOfs;
+      const d = (pos - (htab[h] >>> CHECK_BITS)) & POS_MASK;
+      const back = anchor - base;
+      // The candidate: arena index rp, its image's end refEnd, image and pixel distances.
+      let rp = 0;
+      let refEnd = 0;
+      let imageDist = 0;
+      let pixDist = 0;
+      if (d <= back) {
+        rp = anchor - d;
+        refEnd = end;
+        pixDist = d;
+      } else if (d - back <= before) {
+        const off = before - (d - back);
+        const img = dict.imageAt(off);
+        if (img.type === type) {
+          pixDist = off - (img.start - headStart);
+          rp = img.base + pixDist;
+          refEnd = img.base + img.size;
+          imageDist = curId - img.id;
+        }
       }
       if (
-        refPx !== undefined &&
-        rp <= refPx.length - 4 &&
-        refPx[rp] >>> 24 === a0 &&
-        refPx[rp + 1] >>> 24 === px[ip + 1] >>> 24 &&
-        refPx[rp + 2] >>> 24 === px[ip + 2] >>> 24 &&
-        refPx[rp + 3] >>> 24 === px[ip + 3] >>> 24
+        refEnd - rp >= 4 &&
+        a[rp] >>> 24 === a0 &&
+        a[rp + 1] >>> 24 === a[ip + 1] >>> 24 &&
+        a[rp + 2] >>> 24 === a[ip + 2] >>> 24 &&
+        a[rp + 3] >>> 24 === a[ip + 3] >>> 24 &&
+        pixDist > 0 &&
+        pixDist < MAX_PIXEL_LONG_DISTANCE &&
+        imageDist <= MAX_IMAGE_DIST
       ) {
-        let imageDist: number;
-        let pixDist: number;
-        if (refPx === px) {
-          imageDist = 0;
-          pixDist = anchor - rp;
-        } else {
-          imageDist = curId - slots[slot].id;
-          pixDist = rp;
+        let t = ip + 4;
+        let r = rp + 4;
+        while (t < ipBound && r < refEnd && a[r] >>> 24 === a[t] >>> 24) {
+          t++;
+          r++;
         }
-        if (pixDist > 0 && pixDist < MAX_PIXEL_LONG_DISTANCE && imageDist <= MAX_IMAGE_DIST) {
-          const refEnd = refPx.length;
-          let t = ip + 4;
-          let r = rp + 4;
-          while (t < ipBound && r < refEnd && refPx[r] >>> 24 === px[t] >>> 24) {
-            t++;
-            r++;
-          }
-          len = t - ip;
-          // Up to 7 units are only worth a reference shorter than them.
-          if (len <= 7 && len < refSize(imageDist, pixDist) + 1) len = 0;
-          mImageDist = imageDist;
-          mPixDist = pixDist;
-        }
+        len = t - ip;
+        // Up to 7 units are only worth a reference shorter than them.
+        if (len <= 7 && len < refSize(imageDist, pixDist) + 1) len = 0;
+        mImageDist = imageDist;
+        mPixDist = pixDist;
       }
-      htab[h] = curSlot;
-      htab[h + 1] = anchor;
+      htab[h] = (pos << CHECK_BITS) | colourCheck(a[anchor], a[anchor + 1]);
       if (len === 0) {
         out[op++] = a0;
         ip = anchor + 1;
@@ -382,20 +393,16 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzEncoderImage, out: Ui
 
     op = writeMatch(out, op, mImageDist, mImageDist === 0 ? mPixDist - 1 : mPixDist, len - 2);
     ip = anchor + len - 2;
-    h = hashAlpha(px, ip) << 1;
-    htab[h] = curSlot;
-    htab[h + 1] = ip;
+    htab[hashAlpha(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
     ip++;
-    h = hashAlpha(px, ip) << 1;
-    htab[h] = curSlot;
-    htab[h + 1] = ip;
+    htab[hashAlpha(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
     ip++;
     lastCopy = op;
     out[op++] = MAX_COPY - 1;
   }
 
-  for (; ip < n; ip++) {
-    out[op++] = px[ip] >>> 24;
+  for (; ip < end; ip++) {
+    out[op++] = a[ip] >>> 24;
     if (++copy === MAX_COPY) {
       copy = 0;
       lastCopy = op;
@@ -419,7 +426,7 @@ let scratch = new Uint8Array(0);
  */
 export function encodeGlz(image: EncoderImage, dict: GlzEncoderDictionary, type: GlzEncodeType = "rgb32", opts: GlzEncodeOptions = {}): Uint8Array {
   const topDown = opts.topDown ?? true;
-  const pixels = codedPixels(image, topDown, true);
+  const pixels = codedPixels(image, topDown);
   const rgba = type === "rgba";
   const lzType = rgba ? LzImageType.Rgba : LzImageType.Rgb32;
   const { image: cur, winHeadDist } = dict.add(lzType, pixels);
