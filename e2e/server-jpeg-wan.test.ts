@@ -5,12 +5,16 @@
 // against the framebuffer, not exact); once the area has been quiet for ~1 s the server
 // redraws it losslessly and both show the framebuffer exactly.
 //
-// `never`: no network test and no JPEG. (`auto` decides from the main channel's network test;
-// its rule is unit-tested in packages/server/src/channels/main/net-test.test.ts.)
+// `auto`: only a client whose link is slow gets JPEG. The main channel's network test (three
+// PINGs right after connect, the last with 250 KiB of padding) runs through a relay whose
+// server->client direction goes at ~3 Mbit/s: that client gets JPEG, a direct client on the
+// same server (loopback, fast) gets none, and both end exact. `never`: no network test and
+// no JPEG, even over the slow link. (The bandwidth rule itself is unit-tested in
+// packages/server/src/channels/main/net-test.test.ts.)
 import type { DecodedImage } from "@saffron/codecs";
 import { connectSpice, type SpiceSession } from "@saffron/client/node";
 import { FramebufferSource, SpiceServer } from "@saffron/server";
-import { diffImages, saveComparison, spicyScreenshot, stopAllPeers, waitFor } from "@saffron/testkit";
+import { diffImages, saveComparison, spicyScreenshot, startByteRelay, stopAllPeers, waitFor } from "@saffron/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { plasma, surfaceImage } from "./fixtures.js";
 
@@ -35,6 +39,9 @@ function showPhoto(src: FramebufferSource, seed: number): void {
   src.pixels.set(plasma(W, H, seed).data);
   src.damage();
 }
+
+/** A slow WAN link for the server->client direction: ~3.1 Mbit/s, 5 ms one way. */
+const SLOW_LINK = { bytesPerSecond: 384 * 1024, latencyMs: 5 };
 
 const jpegCount = (s: SpiceSession) => s.displays[0]!.images.stats.Jpeg?.count ?? 0;
 
@@ -105,24 +112,81 @@ describe("server --jpeg-wan", () => {
     }
   });
 
-  // The `auto` rule over a throttled link (the net-test bandwidth estimate) is covered by the
-  // unit tests of net-test.ts; its end-to-end run through a throttling relay hung in full-suite
-  // runs on the 2-core CI machine and is left for the next session (see the closing note).
-  it("never: no network test and no JPEG", async () => {
-    // never: no network test (zlib-glz-wan auto would also want one) and no JPEG for photo-like changes.
-    const src2 = desktop();
-    const server2 = new SpiceServer({ source: src2, disableTicketing: true, jpegWan: "never", zlibGlzWan: "never" });
-    const { port: port2 } = (await server2.listen({ port: 0 })) as { port: number };
-    const slow2 = await connectSpice(`spice://127.0.0.1:${port2}`);
+  it("auto: JPEG only for the client on a slow link (network test), both exact after the lossless refresh", async () => {
+    const src = desktop();
+    const server = new SpiceServer({ source: src, disableTicketing: true, jpegWan: "auto" });
+    const { port } = (await server.listen({ port: 0 })) as { port: number };
+    const relay = await startByteRelay({ targetPort: port, downlink: SLOW_LINK });
+    let fast: SpiceSession | undefined;
+    let slow: SpiceSession | undefined;
     try {
-      await slow2.waitForIdle(300, 20_000);
-      showPhoto(src2, 9);
-      await waitExact("never-slow", slow2, src2, 15_000);
-      expect(jpegCount(slow2)).toBe(0);
-      expect(server2.stats()[0]!.netTest).toBeUndefined();
+      fast = await connectSpice(`spice://127.0.0.1:${port}`);
+      slow = await connectSpice(`spice://127.0.0.1:${relay.port}`);
+      const stats = (s: SpiceSession) => server.stats().find((x) => x.session === s.main!.init!.sessionId)!;
+      await waitFor(() => stats(fast!).netTest !== undefined && stats(slow!).netTest !== undefined, {
+        timeoutMs: 15_000,
+        label: "network tests done",
+      });
+      const fastTest = stats(fast).netTest!;
+      const slowTest = stats(slow).netTest!;
+      const show = (t: typeof fastTest) => `${(t.bitsPerSecond / 1e6).toFixed(1)} Mbit/s, latency ${t.latencyMs.toFixed(1)} ms`;
+      console.info(`jpeg-wan auto: network test direct ${show(fastTest)}; through the ~3 Mbit/s relay ${show(slowTest)}`);
+      expect(fastTest.lowBandwidth).toBe(false);
+      expect(slowTest.lowBandwidth).toBe(true);
+      await fast.waitForIdle(200, 10_000);
+      await slow.waitForIdle(300, 20_000);
+      await waitExact("auto-fast-before", fast, src);
+      await waitExact("auto-slow-before", slow, src, 15_000);
+
+      const t0 = Date.now();
+      showPhoto(src, 9);
+      await waitFor(() => jpegCount(slow!) > 0, { timeoutMs: 15_000, label: "JPEG at the slow client" });
+      const fastTook = await waitExact("auto-fast", fast, src, 10_000);
+      const slowTook = await waitExact("auto-slow", slow, src, 20_000);
+      const fastStats = stats(fast);
+      const slowStats = stats(slow);
+      console.info(
+        `jpeg-wan auto: direct client exact after ${fastTook} ms, images ${JSON.stringify(fastStats.images)}; ` +
+          `slow client exact ${Date.now() - t0} ms after the change (waited ${slowTook} ms), images ${JSON.stringify(slowStats.images)}, lossy ${JSON.stringify(slowStats.lossy)}`,
+      );
+      expect(jpegCount(fast)).toBe(0);
+      expect(fastStats.images.Jpeg).toBeUndefined();
+      expect(fastStats.lossy!.jpegActive).toBe(false);
+      expect(jpegCount(slow)).toBeGreaterThan(0);
+      expect(slowStats.lossy!.jpegActive).toBe(true);
+      expect(slowStats.lossy!.jpegDraws).toBeGreaterThan(0);
+      // Exact again because the lossy picture was redrawn losslessly once quiet.
+      expect(slowStats.lossy!.losslessRefreshes).toBeGreaterThan(0);
+      expect(slowStats.lossy!.areas).toBe(0);
+      expect(fast.errors).toEqual([]);
+      expect(slow.errors).toEqual([]);
     } finally {
-      slow2.close();
-      await server2.close();
+      fast?.close();
+      slow?.close();
+      await relay.stop();
+      await server.close();
+    }
+  });
+
+  it("never: no network test and no JPEG, even over the slow link", async () => {
+    // zlib-glz-wan never as well: with auto it would want the network test too.
+    const src = desktop();
+    const server = new SpiceServer({ source: src, disableTicketing: true, jpegWan: "never", zlibGlzWan: "never" });
+    const { port } = (await server.listen({ port: 0 })) as { port: number };
+    const relay = await startByteRelay({ targetPort: port, downlink: SLOW_LINK });
+    let slow: SpiceSession | undefined;
+    try {
+      slow = await connectSpice(`spice://127.0.0.1:${relay.port}`);
+      await slow.waitForIdle(300, 20_000);
+      showPhoto(src, 9);
+      await waitExact("never-slow", slow, src, 20_000);
+      expect(jpegCount(slow)).toBe(0);
+      expect(server.stats()[0]!.netTest).toBeUndefined();
+      expect(slow.errors).toEqual([]);
+    } finally {
+      slow?.close();
+      await relay.stop();
+      await server.close();
     }
   });
 });

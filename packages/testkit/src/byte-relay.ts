@@ -1,5 +1,6 @@
 import { createServer, connect, type Socket } from "node:net";
 import { TestkitError } from "./errors.js";
+import { PacedLink, type PacedLinkOptions } from "./paced-link.js";
 
 /** Hooks for one relayed TCP connection (e.g. a SpiceWireTap's). */
 export interface RelayTap {
@@ -17,7 +18,15 @@ export interface ByteRelayOptions {
   port?: number;
   /** Called for each accepted connection (numbered from 1); may return taps for its bytes. */
   onConnection?(id: number): RelayTap | void;
+  /**
+   * Server->client bytes of each connection go through a slow link of this rate and latency
+   * (a WAN downlink); unset: as fast as the sockets go. Client->server bytes are not paced.
+   */
+  downlink?: PacedLinkOptions;
 }
+
+/** Server->client bytes a paced connection holds before it stops reading from the server. */
+const DOWNLINK_QUEUE_BYTES = 1 << 20;
 
 export interface ByteRelay {
   /** The port clients connect to (127.0.0.1). */
@@ -35,7 +44,8 @@ export interface ByteRelay {
 /**
  * A byte-counting TCP relay on 127.0.0.1: every connection is forwarded to the target and the
  * bytes are counted in both directions (all channels of a SPICE session, or a VNC session).
- * Flow control is kept: a side is paused while the other's socket buffer is full.
+ * Flow control is kept: a side is paused while the other's socket buffer is full. With
+ * `downlink`, server->client bytes go at that rate and latency (in order; see PacedLink).
  */
 export async function startByteRelay(options: ByteRelayOptions): Promise<ByteRelay> {
   const host = options.targetHost ?? "127.0.0.1";
@@ -66,10 +76,12 @@ export async function startByteRelay(options: ByteRelayOptions): Promise<ByteRel
       });
       from.on("end", () => to.end());
     };
-    pipe(upstream, client, (chunk) => {
+    const countDown = (chunk: Buffer): void => {
       s2c += chunk.length;
       tap?.server?.(chunk);
-    });
+    };
+    if (options.downlink) pipePaced(upstream, client, options.downlink, countDown);
+    else pipe(upstream, client, countDown);
     pipe(client, upstream, (chunk) => {
       c2s += chunk.length;
       tap?.client?.(chunk);
@@ -98,4 +110,20 @@ export async function startByteRelay(options: ByteRelayOptions): Promise<ByteRel
         server.close(() => resolve());
       }),
   };
+}
+
+/** `from` -> `to` through a PacedLink; `from` is paused while the link holds too much. */
+function pipePaced(from: Socket, to: Socket, link: PacedLinkOptions, count: (chunk: Buffer) => void): void {
+  const paced = new PacedLink((piece) => {
+    if (!to.destroyed) to.write(piece);
+    if (paced.queued < DOWNLINK_QUEUE_BYTES && from.isPaused()) from.resume();
+  }, link);
+  from.on("data", (chunk: Buffer) => {
+    count(chunk);
+    paced.push(chunk);
+    if (paced.queued >= DOWNLINK_QUEUE_BYTES) from.pause();
+  });
+  // The end goes out after the bytes before it.
+  from.on("end", () => paced.end(() => to.end()));
+  to.on("close", () => paced.close());
 }

@@ -7,6 +7,8 @@ import type { DamageRect } from "../sources/display-source.js";
  */
 export class DirtyRegion {
   private rects: DamageRect[] = [];
+  /** Where the last band of a split rect ended: the next band starts there (see take). */
+  private resumeRow: number | undefined;
 
   constructor(
     private readonly width: number,
@@ -39,32 +41,51 @@ export class DirtyRegion {
       }
     }
     this.rects.push(c);
-    if (this.rects.length > this.maxRects) {
-      // Too fragmented: fold the two smallest-cost pairs until under the limit.
-      this.rects.sort((a, b) => a.top - b.top || a.left - b.left);
-      while (this.rects.length > this.maxRects) {
-        const a = this.rects.shift()!;
-        const b = this.rects.shift()!;
-        this.rects.unshift(union(a, b));
-      }
+    this.bound();
+  }
+
+  /** Too fragmented: fold the two smallest-cost pairs until under the limit. */
+  private bound(): void {
+    if (this.rects.length <= this.maxRects) return;
+    this.rects.sort((a, b) => a.top - b.top || a.left - b.left);
+    while (this.rects.length > this.maxRects) {
+      const a = this.rects.shift()!;
+      const b = this.rects.shift()!;
+      this.rects.unshift(union(a, b));
     }
   }
 
-  /** Takes the next rect to send, at most `maxPixels` (split into horizontal bands). */
+  /**
+   * Takes the next rect to send, at most `maxPixels` (split into horizontal bands). Bands go
+   * down the screen like a raster scan: when damage arriving meanwhile has merged the rest of a
+   * split rect back into a bigger one, the next band starts where the last one ended (the rows
+   * above wait at the back of the queue). Otherwise, under damage that keeps coming (a video, a
+   * screen redrawn faster than the client takes it), the top band would go out again and again
+   * while the rows below it waited.
+   */
   take(maxPixels: number): DamageRect | undefined {
-    const r = this.rects.shift();
+    let r = this.rects.shift();
     if (!r) return undefined;
+    const resume = this.resumeRow;
+    this.resumeRow = undefined;
+    if (resume !== undefined && r.top < resume && resume < r.bottom) {
+      this.rects.push({ left: r.left, top: r.top, right: r.right, bottom: resume });
+      r = { left: r.left, top: resume, right: r.right, bottom: r.bottom };
+    }
     const w = r.right - r.left;
     const rows = Math.max(1, Math.floor(maxPixels / w));
     if (r.bottom - r.top <= rows) return r;
     const band = { left: r.left, top: r.top, right: r.right, bottom: r.top + rows };
-    this.rects.unshift({ left: r.left, top: r.top + rows, right: r.right, bottom: r.bottom });
+    this.rects.unshift({ left: r.left, top: band.bottom, right: r.right, bottom: r.bottom });
+    this.resumeRow = band.bottom;
+    this.bound();
     return band;
   }
 
   /** Everything is dirty (resize, new client). */
   all(): void {
     this.rects = [{ left: 0, top: 0, right: this.width, bottom: this.height }];
+    this.resumeRow = undefined;
   }
 }
 
