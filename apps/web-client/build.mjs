@@ -3,7 +3,7 @@
 // session-worker.ts, loaded by main.js as ./session-worker.js), @saffron/* from their TypeScript sources.
 // Usage: node apps/web-client/build.mjs [--dev]   (--dev: no minification)
 import { build } from "esbuild";
-import { copyFile, mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,15 +29,23 @@ export async function buildWebClient({ minify = true } = {}) {
   };
   // Two builds: the page (main.js, split so that the console's in-page fallback session, the
   // whole client core, is a chunk loaded only when there is no worker), and the session worker
-  // (session-worker.js, one file, so the worker starts with a single fetch).
+  // (session-worker.js, one file, so the worker starts with a single fetch; boot.ts starts it as a
+  // classic worker).
   const [page, worker, boot] = await Promise.all([
     build({ ...common, entryPoints: { main: join(here, "src/main.ts") }, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
-    build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") } }),
+    // An IIFE (no import/export) runs as a classic worker, which starts sooner than a module one.
+    build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") }, format: "iife" }),
     // boot.js is a classic script in <head>: one small file, no imports.
     build({ ...common, entryPoints: { boot: join(here, "src/boot.ts") }, format: "iife" }),
   ]);
   const result = { warnings: [...page.warnings, ...worker.warnings, ...boot.warnings] };
-  await copyFile(join(here, "index.html"), join(dist, "index.html"));
+  // boot.js goes inline into the page's <head>: it must run before anything else loads, without
+  // a round trip of its own.
+  const bootJs = (await readFile(join(dist, "boot.js"), "utf8")).replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n");
+  const html = await readFile(join(here, "index.html"), "utf8");
+  const tag = '<script src="./boot.js"></script>';
+  if (!html.includes(tag)) throw new Error(`index.html has no ${tag}`);
+  await writeFile(join(dist, "index.html"), html.replace(tag, () => `<script>${bootJs.trim()}</script>`));
   const size = (await stat(join(dist, "main.js"))).size;
   const workerBytes = (await stat(join(dist, "session-worker.js"))).size;
   return { dist, bytes: size, workerBytes, warnings: result.warnings.length };

@@ -14,7 +14,8 @@ const page = window as unknown as { saffronSessionWorker?: Worker };
 function boot(): void {
   let w: Worker;
   try {
-    w = page.saffronSessionWorker = new Worker("./session-worker.js", { type: "module", name: "saffron-session" });
+    // A classic worker (the bundle is an IIFE): it starts sooner than a module worker.
+    w = page.saffronSessionWorker = new Worker("./session-worker.js", { name: "saffron-session" });
   } catch {
     return; // no module workers: the console runs the session on the page
   }
