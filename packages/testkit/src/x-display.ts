@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { DecodedImage } from "@saffron/codecs";
 import { writePng } from "./png.js";
 import { makeTempDir, runCommand, spawnTracked, type RunResult, type TrackedProcess } from "./processes.js";
-import { withTimeout } from "./with-timeout.js";
+import { TestkitError } from "./errors.js";
 
 /** Environment for an X client on `display` (":21"). */
 function displayEnv(display: string): NodeJS.ProcessEnv {
@@ -32,14 +32,28 @@ export async function xdotool(display: string, ...args: string[]): Promise<strin
   return (await execOnDisplay(display, "xdotool", args)).stdout;
 }
 
-/** Waits until a window whose title matches `title` (a regex for xdotool) is mapped; returns its id. */
+/**
+ * Waits until a window whose title matches `title` (a regex for xdotool) is mapped; returns its id.
+ * Polls `xdotool search` rather than `--sync`: a search fails with BadWindow when some other
+ * window goes away while it walks the tree (ImageMagick's `animate` makes and drops windows),
+ * and such a failure is just retried.
+ */
 export async function waitForWindow(display: string, title: string, timeoutMs = 15_000): Promise<string> {
-  const out = await withTimeout(
-    execOnDisplay(display, "xdotool", ["search", "--sync", "--onlyvisible", "--name", title], timeoutMs + 1000),
-    timeoutMs,
-    `window "${title}" on ${display}`,
-  );
-  return out.stdout.trim().split("\n")[0];
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const out = await execOnDisplay(display, "xdotool", ["search", "--onlyvisible", "--name", title], 5_000);
+      const id = out.stdout.trim().split("\n")[0];
+      if (id) return id;
+    } catch (e) {
+      last = e; // no match (xdotool exits 1) or a BadWindow during the search
+    }
+    if (Date.now() >= deadline) {
+      throw new TestkitError("ERR_PEER_TIMEOUT", `window "${title}" on ${display} did not appear within ${timeoutMs} ms`, { cause: last });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 let windowSerial = 0;
