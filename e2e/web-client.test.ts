@@ -46,6 +46,13 @@ async function startServer(source: FramebufferSource, auth: { password?: string 
   return port!;
 }
 
+/** A framebuffer showing the plasma test picture. */
+function plasmaSource(width: number, height: number, seed: number): FramebufferSource {
+  const source = new FramebufferSource({ width, height });
+  source.putRgba(0, 0, width, height, bgraToRgba(plasma(width, height, seed).data));
+  return source;
+}
+
 /** The source's framebuffer as BGRA with opaque alpha. */
 function sourceImage(src: FramebufferSource): DecodedImage {
   const data = src.pixels.slice();
@@ -60,9 +67,7 @@ function expectCanvas(page: Page, expected: DecodedImage, name: string): Promise
 
 describe("web client against the Saffron server", () => {
   it("shows the served picture exactly, follows changes, and saves a screenshot", async () => {
-    const picture = plasma(640, 400, 3);
-    const source = new FramebufferSource({ width: 640, height: 400 });
-    source.putRgba(0, 0, 640, 400, bgraToRgba(picture.data));
+    const source = plasmaSource(640, 400, 3);
     const port = await startServer(source);
     const { page, log } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1" });
     try {
@@ -89,8 +94,7 @@ describe("web client against the Saffron server", () => {
   });
 
   it("runs the session on the page when asked (?worker=0), its code loaded on demand", async () => {
-    const source = new FramebufferSource({ width: 320, height: 200 });
-    source.putRgba(0, 0, 320, 200, bgraToRgba(plasma(320, 200, 5).data));
+    const source = plasmaSource(320, 200, 5);
     const port = await startServer(source);
     const { page, log } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, autoconnect: "1", worker: "0" });
     try {
@@ -109,8 +113,7 @@ describe("web client against the Saffron server", () => {
   });
 
   it("opens the session's sockets from the page's head with ?autoconnect=1, and the console adopts them", async () => {
-    const source = new FramebufferSource({ width: 320, height: 200 });
-    source.putRgba(0, 0, 320, 200, bgraToRgba(plasma(320, 200, 9).data));
+    const source = plasmaSource(320, 200, 9);
     const relay = await startByteRelay({ targetPort: await startServer(source) });
     try {
       const url = `ws://127.0.0.1:${relay.port}/`;

@@ -3,11 +3,8 @@
 // (main.js adopts it as window.saffronSessionWorker). When the page will connect at once
 // (?autoconnect=1), the worker is also told where, and opens the session's WebSockets while
 // the page still loads; the console's start then adopts them (session-core.ts "preconnect").
-import type { PreconnectRequest } from "@saffron/web";
+import { DEFAULT_PROTOCOLS, type PreconnectRequest } from "@saffron/web";
 import { parseConnectInput, urlFromQuery } from "./connect-target.js";
-
-/** The WebSocket subprotocols the console uses (SpiceConsole's default). */
-const PROTOCOLS = ["binary"];
 
 const page = window as unknown as { saffronSessionWorker?: Worker };
 
@@ -33,7 +30,7 @@ function boot(): void {
   } catch {
     return; // the page reports the bad address when it connects
   }
-  w.postMessage({ t: "preconnect", url, protocols: PROTOCOLS } satisfies PreconnectRequest);
+  w.postMessage({ t: "preconnect", url, protocols: [...DEFAULT_PROTOCOLS] } satisfies PreconnectRequest);
 }
 
 boot();

@@ -1,6 +1,6 @@
 export { SpiceConsole, type CompressionName, type RemoteSessionInfo, type SpiceConsoleOptions } from "./spice-console.js";
 export type { SessionPlacement } from "./session-link.js";
-export type { PreconnectRequest } from "./worker-protocol.js";
+export { DEFAULT_PROTOCOLS, type PreconnectRequest } from "./worker-protocol.js";
 export type {
   ConsoleState,
   ConnectDetail,

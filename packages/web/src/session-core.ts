@@ -86,7 +86,7 @@ export class SessionCore {
     this.dropWarm();
     let early: SpeculativeTransports;
     try {
-      early = new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), channelTypesFor(true));
+      early = earlyTransports(req.url, req.protocols, true);
     } catch {
       return; // not a WebSocket URL: the start reports it
     }
@@ -125,7 +125,7 @@ export class SessionCore {
     const meter = new TransportMeter();
     // The display, inputs and cursor sockets open while main links (only their link must wait),
     // unless a preconnect opened them all already.
-    const early = this.takeWarm(req) ?? new SpeculativeTransports(websocketTransportFactory(req.url, req.protocols), channelTypesFor(!!req.audio));
+    const early = this.takeWarm(req) ?? earlyTransports(req.url, req.protocols, !!req.audio);
     this.early = early;
     const session = new SpiceSession({
       transports: meter.wrap(early.wrap()),
@@ -301,9 +301,10 @@ export class SessionCore {
   }
 }
 
-/** The channels whose sockets open ahead of their link. */
-function channelTypesFor(audio: boolean): number[] {
-  return [ChannelType.Display, ChannelType.Inputs, ChannelType.Cursor, ...(audio ? [ChannelType.Playback] : [])];
+/** A session's WebSockets to `url`: main's, and those of the channels that open ahead of their link. */
+function earlyTransports(url: string, protocols: string[], audio: boolean): SpeculativeTransports {
+  const types = [ChannelType.Display, ChannelType.Inputs, ChannelType.Cursor, ...(audio ? [ChannelType.Playback] : [])];
+  return new SpeculativeTransports(websocketTransportFactory(url, protocols), types);
 }
 
 let warmedUp = false;

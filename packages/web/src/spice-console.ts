@@ -12,7 +12,7 @@ import { KeyboardInput } from "./keyboard-input.js";
 import { PointerInput } from "./pointer-input.js";
 import { RemoteInputs } from "./remote-inputs.js";
 import { SessionLink, type SessionPlacement } from "./session-link.js";
-import type { FromSession, SessionCounters, ToSession, WireError } from "./worker-protocol.js";
+import { DEFAULT_PROTOCOLS, type FromSession, type SessionCounters, type ToSession, type WireError } from "./worker-protocol.js";
 
 export interface SpiceConsoleOptions {
   /** The SPICE password. Leave out to be asked ('credentialsrequired') when the server wants one. */
@@ -28,7 +28,7 @@ export interface SpiceConsoleOptions {
   preferredCompression?: CompressionName | number;
   /** Reconnect with backoff (1 s doubling to 30 s) after a failure or a server close. Default false. */
   reconnect?: boolean;
-  /** WebSocket subprotocols (default ["binary"], what spice-server and websockify expect). */
+  /** WebSocket subprotocols (default DEFAULT_PROTOCOLS: ["binary"], what spice-server and websockify expect). */
   protocols?: string[];
   /** Client-core log (default: silent). From a worker, records are forwarded to it. */
   log?: Logger;
@@ -217,7 +217,7 @@ export class SpiceConsole extends EventTarget {
         return false;
       }
     }
-    if (preloaded && connectTo) preloaded.postMessage({ t: "preconnect", url: connectTo.url, protocols: connectTo.protocols ?? ["binary"] } satisfies ToSession);
+    if (preloaded && connectTo) preloaded.postMessage({ t: "preconnect", url: connectTo.url, protocols: connectTo.protocols ?? [...DEFAULT_PROTOCOLS] } satisfies ToSession);
     return !!preloaded;
   }
 
@@ -436,7 +436,7 @@ export class SpiceConsole extends EventTarget {
       gen,
       url: this.url,
       password: this.password ?? "",
-      protocols: this.options.protocols ?? ["binary"],
+      protocols: this.options.protocols ?? [...DEFAULT_PROTOCOLS],
       preferredCompression: this.compression,
       webCodecs: this.options.webCodecs !== false,
       glzWindowSize: this.options.glzWindowSize,

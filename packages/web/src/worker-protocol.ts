@@ -28,6 +28,9 @@ export type InputOp =
   | { op: "button"; button: number; down: boolean }
   | { op: "wheel"; up: boolean };
 
+/** The WebSocket subprotocols a console asks for unless told otherwise: what spice-server and websockify expect. */
+export const DEFAULT_PROTOCOLS: readonly string[] = ["binary"];
+
 export interface PreconnectRequest {
   t: "preconnect";
   gen?: undefined;
