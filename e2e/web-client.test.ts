@@ -112,28 +112,40 @@ describe("web client against the Saffron server", () => {
     }
   });
 
-  it("opens the session's sockets from the page's head with ?autoconnect=1, and the console adopts them", async () => {
+  it("starts the session from the page's head with ?autoconnect=1, and the console takes it over", async () => {
     const source = plasmaSource(320, 200, 9);
-    const relay = await startByteRelay({ targetPort: await startServer(source) });
+    const port = await startServer(source);
+    const server = servers.at(-1)!;
+    const relay = await startByteRelay({ targetPort: port });
+    const liveSessions = () => server.stats().filter((s) => s.channels.some((c) => !c.closed));
+    const until = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (!ok()) throw new Error(`timed out waiting until ${what}`);
+    };
     try {
       const url = `ws://127.0.0.1:${relay.port}/`;
-      // Without main.js no console ever starts: the sockets come from boot.js's preconnect alone
-      // (main, display, inputs, cursor, playback), before any password or SPICE link.
+      // Without main.js no console ever starts: boot.js's worker opens the session's sockets
+      // (main, display, inputs, cursor, playback) and links the session on its own.
       const bare = await browser!.context.newPage();
       await bare.route(/\/main\.js$/, (r) => r.abort());
       await bare.goto(`${browser!.origin}/?${new URLSearchParams({ url, autoconnect: "1" })}`);
-      for (let i = 0; i < 100 && relay.connections < 5; i++) await new Promise((r) => setTimeout(r, 50));
+      await until("5 sockets are open", () => relay.connections >= 5);
+      await until("the worker linked a session", () => liveSessions().length === 1);
       expect(relay.connections).toBe(5);
-      expect(servers.at(-1)!.stats()).toEqual([]); // no session: nothing linked
       await bare.close();
+      await until("the closed page's session is gone", () => liveSessions().length === 0);
 
-      // With the console: it takes those sockets instead of opening its own.
+      // With the console: it takes that session (and what it drew) over instead of starting its own.
       const before = relay.connections;
       const { page, log } = await openClientPage(browser!.context, browser!.origin, { url, autoconnect: "1" });
       try {
         await waitForPageState(page, "connected");
         await expectCanvas(page, sourceImage(source), "preconnected");
         expect(relay.connections - before).toBe(5);
+        expect(liveSessions()).toHaveLength(1);
+        // It is the console's session from then on: it follows changes.
+        source.fillRect(10, 10, 50, 40, 0x3366cc);
+        await expectCanvas(page, sourceImage(source), "preconnected-update");
         expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
       } finally {
         await page.close();

@@ -10,7 +10,7 @@
 //   &scaling=none|fit, &viewonly=1, &reconnect=1,
 //   &compression=lz4               override a setting for this page load (not saved);
 //                                  compression: off, auto_glz, auto_lz, quic, glz, lz, lz4
-import { SpiceConsole } from "@saffron/web";
+import { SpiceConsole, type PreloadedSessionWorker } from "@saffron/web";
 import { addressToTarget, parseConnectInput, TargetError, urlFromQuery, type ConnectTarget } from "./connect-target.js";
 import { EXTRA_KEYS, MODIFIER_KEYS, ModifierLatch, sendChord, type KeyItem } from "./extra-keys.js";
 import { describeFailure } from "./failure-text.js";
@@ -20,6 +20,7 @@ import { attachAgentUi } from "./agent-ui.js";
 import { SHORTCUTS, shortcutFor, shortcutLabel, type ShortcutAction } from "./shortcuts.js";
 import { parseVvFile } from "./vv-file.js";
 import { StatsOverlay } from "./stats-overlay.js";
+import { pageSessionOptions, pageStorage } from "./session-options.js";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -75,13 +76,7 @@ function formatBytes(n: number): string {
 
 // ---- settings ----
 
-const storage = (() => {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined; // storage blocked (some privacy modes)
-  }
-})();
+const storage = pageStorage();
 const params = new URLSearchParams(location.search);
 let settings: PageSettings = settingsFromQuery(loadSettings(storage), params);
 
@@ -117,8 +112,8 @@ for (const el of [scalingSelect, compressionSelect, viewOnlyBox, reconnectBox]) 
 let current: SpiceConsole | undefined;
 
 /** The session worker index.html started while the page loaded, for the first console (once). */
-function preloadedWorker(): Worker | undefined {
-  const w = window as unknown as { saffronSessionWorker?: Worker };
+function preloadedWorker(): PreloadedSessionWorker | undefined {
+  const w = window as unknown as { saffronSessionWorker?: PreloadedSessionWorker };
   const worker = w.saffronSessionWorker;
   w.saffronSessionWorker = undefined;
   return worker;
@@ -162,13 +157,10 @@ function connect(target: ConnectTarget, password: string): void {
   try {
     performance.mark("saffron:connect"); // where benchmarks start counting
     c = new SpiceConsole(screen, target.url, {
-      password: password || undefined,
+      ...pageSessionOptions(settings, params, password),
       scaling: settings.scaling,
       viewOnly: settings.viewOnly,
-      preferredCompression: settings.compression || undefined,
       reconnect: settings.reconnect,
-      // ?audio=0 turns the remote sound off altogether (no PLAYBACK channel).
-      audio: new URLSearchParams(location.search).get("audio") !== "0",
       muted: audioMuted,
       // ?resize=remote: the guest desktop follows the window (needs spice-vdagent in the guest).
       resizeRemote: new URLSearchParams(location.search).get("resize") === "remote",

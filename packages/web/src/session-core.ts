@@ -9,7 +9,8 @@ import { TransportMeter } from "./metered-transports.js";
 import { SpeculativeTransports } from "./speculative-transports.js";
 import { isAgentToSession } from "./agent/agent-messages.js";
 import { SessionAgent } from "./agent/session-agent.js";
-import type { FromSession, PixelRectData, PreconnectRequest, SessionCounters, SessionPost, StartRequest, ToSession, WireError } from "./worker-protocol.js";
+import { startRequest } from "./start-options.js";
+import { SPECULATIVE_GEN, type FromSession, type PixelRectData, type PreconnectRequest, type SessionCounters, type SessionPost, type StartRequest, type ToSession, type WireError } from "./worker-protocol.js";
 
 const COUNTERS_EVERY_MS = 500;
 /** Sockets opened by a "preconnect" that no session adopted are closed after this long. */
@@ -39,6 +40,8 @@ export class SessionCore {
   private countersTimer?: ReturnType<typeof setInterval>;
   private videoFactory?: Promise<VideoDecoderFactory | undefined>;
   private opusFactory?: ReturnType<typeof webCodecsOpusDecoder>;
+  /** A session started ahead of any console (generation SPECULATIVE_GEN), until the page speaks for it. */
+  private unadopted?: ReturnType<typeof setTimeout>;
   /** Sockets opened ahead of a session ("preconnect"), until a start adopts them or they expire. */
   private warm?: { url: string; protocols: string; early: SpeculativeTransports; timer: ReturnType<typeof setTimeout> };
 
@@ -56,6 +59,8 @@ export class SessionCore {
     }
     if (msg.t === "preconnect") return this.preconnect(msg);
     if (msg.gen !== this.gen) return;
+    // A console took over the session started ahead (its first message is a "pull").
+    if (msg.gen === SPECULATIVE_GEN) this.clearUnadopted();
     if (isAgentToSession(msg)) return this.agentSide.handle(msg);
     switch (msg.t) {
       case "stop":
@@ -93,6 +98,17 @@ export class SessionCore {
     early.preopen();
     const timer = setTimeout(() => this.dropWarm(), PRECONNECT_TTL_MS);
     this.warm = { url: req.url, protocols: req.protocols.join(","), early, timer };
+    if (!req.start) return;
+    // Link and draw the session now, as generation SPECULATIVE_GEN: the page holds what this
+    // side says until a console asking for the same session adopts it (preloaded-worker.ts,
+    // spice-console.ts); a console asking for another one starts it instead, which stops this.
+    void this.start(startRequest(SPECULATIVE_GEN, req.url, req.protocols, req.start));
+    this.unadopted = setTimeout(() => this.gen === SPECULATIVE_GEN && this.stop(), PRECONNECT_TTL_MS);
+  }
+
+  private clearUnadopted(): void {
+    clearTimeout(this.unadopted);
+    this.unadopted = undefined;
   }
 
   /** The preconnected sockets for this start, when it is to the same place; others are closed. */
@@ -117,6 +133,8 @@ export class SessionCore {
   private async start(req: StartRequest): Promise<void> {
     this.stop();
     const gen = (this.gen = req.gen);
+    // The page waits for the first frame of a session started ahead without asking ("pull").
+    if (gen === SPECULATIVE_GEN) this.pulled = true;
     if (req.webCodecs) this.videoFactory ??= createWebCodecsVideoFactory().catch(() => undefined);
     const video = req.webCodecs ? await this.videoFactory : undefined;
     // Opus through WebCodecs AudioDecoder (in workers too); without it the server sends RAW.
@@ -268,6 +286,7 @@ export class SessionCore {
   }
 
   stop(): void {
+    this.clearUnadopted();
     clearInterval(this.countersTimer);
     clearTimeout(this.flushTimer);
     this.countersTimer = undefined;

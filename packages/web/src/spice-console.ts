@@ -1,6 +1,6 @@
 import type { Logger, SpiceSession } from "@saffron/client";
 import { scancodeForCode } from "@saffron/client/scancodes";
-import { LinkErr, SpiceError, display as dsp, isSpiceError, main } from "@saffron/protocol";
+import { LinkErr, SpiceError, isSpiceError, main } from "@saffron/protocol";
 import { AudioPlayer } from "./audio/audio-player.js";
 import { isAgentFromSession } from "./agent/agent-messages.js";
 import { ConsoleAgent } from "./agent/console-agent.js";
@@ -12,7 +12,10 @@ import { KeyboardInput } from "./keyboard-input.js";
 import { PointerInput } from "./pointer-input.js";
 import { RemoteInputs } from "./remote-inputs.js";
 import { SessionLink, type SessionPlacement } from "./session-link.js";
-import { DEFAULT_PROTOCOLS, type FromSession, type SessionCounters, type ToSession, type WireError } from "./worker-protocol.js";
+import { DEFAULT_PROTOCOLS, SPECULATIVE_GEN, type FromSession, type SessionCounters, type ToSession, type WireError } from "./worker-protocol.js";
+import { preconnectRequest, type PreconnectTarget } from "./worker-preconnect.js";
+import { isPreloadedSessionWorker, PreloadedSessionWorker } from "./preloaded-worker.js";
+import { compressionValue, sameSession, startRequest, type CompressionName } from "./start-options.js";
 
 export interface SpiceConsoleOptions {
   /** The SPICE password. Leave out to be asked ('credentialsrequired') when the server wants one. */
@@ -39,8 +42,11 @@ export interface SpiceConsoleOptions {
    * A Worker: that one, already started on session-worker.js (see `SpiceConsole.preloadWorker`,
    * or a `new Worker(url, { type: "module" })` in the page's HTML, so that its loading overlaps
    * the page's); the console owns it from then on and terminates it on disconnect().
+   * A PreloadedSessionWorker: likewise, and when it was told to start this very session ahead
+   * (its `connectTo.start` asks for what this console would), the console takes that session
+   * over, with whatever it has drawn already, instead of starting another.
    */
-  worker?: boolean | string | URL | Worker;
+  worker?: boolean | string | URL | Worker | PreloadedSessionWorker;
   /** Decode video streams with WebCodecs (VP8, VP9, H.264; MJPEG with ImageDecoder) when the browser can. Default true. */
   webCodecs?: boolean;
   /** GLZ window announced to the server, in pixels (default from the server's RAM hint; 0 = none, as spice-html5). */
@@ -78,26 +84,6 @@ export interface RemoteSessionInfo {
   }[];
 }
 
-/** Image compression names, as spice-server's and spice-gtk's options spell them. */
-export type CompressionName = "off" | "auto_glz" | "auto_lz" | "quic" | "glz" | "lz" | "lz4";
-
-const COMPRESSION: Record<CompressionName, number> = {
-  off: dsp.ImageCompression.Off,
-  auto_glz: dsp.ImageCompression.AutoGlz,
-  auto_lz: dsp.ImageCompression.AutoLz,
-  quic: dsp.ImageCompression.Quic,
-  glz: dsp.ImageCompression.Glz,
-  lz: dsp.ImageCompression.Lz,
-  lz4: dsp.ImageCompression.Lz4,
-};
-
-function compressionValue(c: CompressionName | number | undefined): number | undefined {
-  if (c === undefined || typeof c === "number") return c;
-  const v = COMPRESSION[c];
-  if (v === undefined) throw new RangeError(`unknown image compression ${JSON.stringify(c)}`);
-  return v;
-}
-
 const SCANCODE = { ctrl: 0x1d, alt: 0x38, del: 0xe053 } as const;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -122,6 +108,10 @@ export class SpiceConsole extends EventTarget {
   private readonly inputs: RemoteInputs;
   /** Generation of the current session (0: none yet); messages of older ones are ignored. */
   private gen = 0;
+  /** The last generation this console numbered (a session started ahead has SPECULATIVE_GEN). */
+  private lastGen = 0;
+  /** A preloaded worker's session started ahead, that this console may adopt on its first start. */
+  private early?: { target: PreconnectTarget; messages: FromSession[] };
   private active = false;
   private mouseMode: number = main.MouseMode.Client;
   private counters?: SessionCounters;
@@ -157,8 +147,19 @@ export class SpiceConsole extends EventTarget {
     );
     this.cursor = new CursorView(this.view);
     const w = options.worker;
-    const workerUrl = w === false ? undefined : typeof w === "string" || w instanceof URL || (typeof Worker !== "undefined" && w instanceof Worker) ? w : (takePreloaded() ?? defaultWorkerUrl());
-    this.link = new SessionLink(workerUrl, (m) => this.onSessionMessage(m), (reason) => this.options.log?.warn("console", `${reason}; the session runs on the page`));
+    const chosen = w === false ? undefined : typeof w === "string" || w instanceof URL || (typeof Worker !== "undefined" && w instanceof Worker) || isPreloadedSessionWorker(w) ? w : (takePreloaded() ?? defaultWorkerUrl());
+    let workerUrl: string | URL | Worker | undefined;
+    if (isPreloadedSessionWorker(chosen)) {
+      const { messages, complete } = chosen.take();
+      if (chosen.target?.start && complete && !chosen.failed) this.early = { target: chosen.target, messages };
+      workerUrl = chosen.failed ? defaultWorkerUrl() : chosen.worker;
+      if (chosen.failed) chosen.worker.terminate();
+    } else workerUrl = chosen;
+    this.link = new SessionLink(workerUrl, (m) => this.onSessionMessage(m), (reason) => {
+      this.options.log?.warn("console", `${reason}; the session runs on the page`);
+      // The session the worker started ahead went with it: start one on the page.
+      if (this.active && this.gen === SPECULATIVE_GEN) this.start();
+    });
     this.inputs = new RemoteInputs((op) => this.active && this.link.post({ t: "input", gen: this.gen, ...op }));
     this.view.painted = () => {
       if (!this.active) return;
@@ -199,25 +200,23 @@ export class SpiceConsole extends EventTarget {
    *
    * `connectTo` (the WebSocket URL the console will be given, and its `protocols`) also opens
    * the session's WebSockets now; a console started to the same URL soon after adopts them,
-   * else they are closed unused after 10 s. No password or SPICE link is involved yet.
+   * else they are closed unused after 10 s. With `start` (the options the console will have:
+   * password, preferredCompression, audio when it will play sound, ...), the worker starts the
+   * session itself: the console adopts it when its own options ask for the same session, else it
+   * is closed and the console starts its own.
    */
-  static preloadWorker(url?: string | URL, connectTo?: { url: string; protocols?: string[] }): boolean {
+  static preloadWorker(url?: string | URL, connectTo?: PreconnectTarget): boolean {
+    if (preloaded?.failed) preloaded = undefined;
     if (!preloaded && typeof Worker !== "undefined") {
       const u = url ?? defaultWorkerUrl();
       if (!u) return false;
       try {
-        const w = (preloaded = new Worker(u, { type: "module", name: "saffron-session" }));
-        // Failed to load before a console adopted it: consoles start their own (or fall back).
-        w.addEventListener("error", () => {
-          if (preloaded !== w) return;
-          preloaded = undefined;
-          w.terminate();
-        });
+        // The target rides in the script URL's fragment: the worker acts on it as it starts.
+        preloaded = new PreloadedSessionWorker(u, { type: "module", connectTo });
       } catch {
         return false;
       }
-    }
-    if (preloaded && connectTo) preloaded.postMessage({ t: "preconnect", url: connectTo.url, protocols: connectTo.protocols ?? [...DEFAULT_PROTOCOLS] } satisfies ToSession);
+    } else if (preloaded && connectTo) preloaded.worker.postMessage(preconnectRequest(connectTo) satisfies ToSession);
     return !!preloaded;
   }
 
@@ -426,24 +425,33 @@ export class SpiceConsole extends EventTarget {
     if (this.destroyed) return;
     this.teardownSession();
     this.stateValue = this.stateValue === "reconnecting" ? "reconnecting" : "connecting";
-    const gen = ++this.gen;
     this.active = true;
     this.counters = undefined;
     this.audioActive = false;
     this.mouseMode = main.MouseMode.Client;
-    this.link.post({
-      t: "start",
-      gen,
-      url: this.url,
-      password: this.password ?? "",
-      protocols: this.options.protocols ?? [...DEFAULT_PROTOCOLS],
+    const request = startRequest(++this.lastGen, this.url, this.options.protocols ?? DEFAULT_PROTOCOLS, {
+      password: this.password,
       preferredCompression: this.compression,
-      webCodecs: this.options.webCodecs !== false,
+      webCodecs: this.options.webCodecs,
       glzWindowSize: this.options.glzWindowSize,
       log: !!this.options.log,
       audio: !!this.audio,
     });
-    this.link.post({ t: "pull", gen });
+    const early = this.early;
+    this.early = undefined;
+    if (early && sameSession(request, startRequest(request.gen, early.target.url, early.target.protocols ?? DEFAULT_PROTOCOLS, early.target.start!))) {
+      // The worker started this very session ahead: take it over, with what it said so far.
+      this.gen = SPECULATIVE_GEN;
+      this.link.post({ t: "pull", gen: this.gen });
+      // After the caller's listeners are added, and before anything the worker says next.
+      queueMicrotask(() => {
+        for (const m of early.messages) this.onSessionMessage(m);
+      });
+      return;
+    }
+    this.gen = request.gen;
+    this.link.post(request);
+    this.link.post({ t: "pull", gen: this.gen });
   }
 
   private onSessionMessage(m: FromSession): void {
@@ -594,9 +602,9 @@ function scancodeFor(code: string): number {
 }
 
 /** A worker started by SpiceConsole.preloadWorker, not yet adopted by a console. */
-let preloaded: Worker | undefined;
+let preloaded: PreloadedSessionWorker | undefined;
 
-function takePreloaded(): Worker | undefined {
+function takePreloaded(): PreloadedSessionWorker | undefined {
   const w = preloaded;
   preloaded = undefined;
   return w;

@@ -1,6 +1,7 @@
 import type { CursorShape } from "@saffron/client";
 import type { AgentFromSession, AgentToSession } from "./agent/agent-messages.js";
 import type { AudioEvent } from "./audio/audio-events.js";
+import type { SessionStartSpec } from "./start-options.js";
 
 /** How the session side is asked to connect. */
 export interface StartRequest {
@@ -28,6 +29,12 @@ export type InputOp =
   | { op: "button"; button: number; down: boolean }
   | { op: "wheel"; up: boolean };
 
+/**
+ * The generation of a session the session side starts on its own, ahead of any console (a
+ * "preconnect" with `start`); consoles number theirs from 1.
+ */
+export const SPECULATIVE_GEN = -2;
+
 /** The WebSocket subprotocols a console asks for unless told otherwise: what spice-server and websockify expect. */
 export const DEFAULT_PROTOCOLS: readonly string[] = ["binary"];
 
@@ -36,6 +43,11 @@ export interface PreconnectRequest {
   gen?: undefined;
   url: string;
   protocols: string[];
+  /**
+   * Also start the session (link every channel) with these options, without waiting for a
+   * console: a console's start asking for the same session adopts it (session-core.ts).
+   */
+  start?: SessionStartSpec;
 }
 
 /** Main thread → session side. */

@@ -1,6 +1,7 @@
 import type { AudioEvent } from "./audio-events.js";
 import { LinearResampler } from "./resampler.js";
 import { PLAYBACK_PROCESSOR, playbackWorkletSource, type WorkletReport } from "./worklet-source.js";
+import { audioPlaybackSupported } from "./audio-support.js";
 
 export interface AudioPlayerOptions {
   /** Audio queued before playback starts (and after an underrun), ms. Default 80. */
@@ -57,7 +58,7 @@ export class AudioPlayer {
 
   /** Is WebAudio with AudioWorklet there at all? */
   static get supported(): boolean {
-    return typeof AudioContext !== "undefined" && typeof AudioWorkletNode !== "undefined";
+    return audioPlaybackSupported();
   }
 
   get muted(): boolean {
