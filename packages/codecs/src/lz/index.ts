@@ -1,4 +1,4 @@
-export { decodeLz, decodeLzAlpha, type LzDecodeOptions } from "./lz-decode.js";
+export { decodeLz, decodeLzAlpha, type LzAlphaDecodeOptions, type LzDecodeOptions } from "./lz-decode.js";
 export { readLzHeader, LZ_HEADER_SIZE, LZ_MAGIC, LZ_VERSION, type LzHeader } from "./lz-header.js";
 export { LzImageType } from "./lz-image-type.js";
 export { encodeLz, LzEncoder, type LzEncodeOptions, type LzEncodeType } from "./lz-encoder.js";

@@ -72,11 +72,17 @@ function onlyQuicErrors(f: () => unknown): boolean {
   return true;
 }
 
-describe("decodeQuic: reference RGB32 vectors", () => {
+/** Both decoders: WebAssembly (the default in Node) and the JS fallback. */
+const PATHS = [
+  { path: "wasm", decoder: new QuicDecoder() },
+  { path: "js", decoder: new QuicDecoder({ wasm: false }) },
+] as const;
+
+describe.each(PATHS)("QuicDecoder ($path): reference RGB32 vectors", ({ decoder }) => {
   for (const name of VECTORS) {
     it(`${name} matches the PNG on B, G, R of every pixel, A = 255`, () => {
       const png = pngjs.PNG.sync.read(readFileSync(`${vectors}${name}.png`));
-      const img = decodeQuic(bytes(`${vectors}${name}.quic`));
+      const img = decoder.decode(bytes(`${vectors}${name}.quic`));
       expect([img.width, img.height, img.hasAlpha]).toEqual([png.width, png.height, false]);
       const want = new Uint8Array(png.width * png.height * 4);
       for (let i = 0; i < want.length; i += 4) {
@@ -91,12 +97,12 @@ describe("decodeQuic: reference RGB32 vectors", () => {
   }
 });
 
-describe("decodeQuic: every image type (reference-encoded synthetic images)", () => {
+describe.each(PATHS)("QuicDecoder ($path): every image type (reference-encoded synthetic images)", ({ decoder }) => {
   for (const f of FIXTURES) {
     it(`${f.name}`, () => {
       const data = bytes(`${fixtures}${f.name}.quic`);
       expect(readQuicHeader(data)).toEqual({ type: f.quicType, width: f.width, height: f.height });
-      const img = decodeQuic(data);
+      const img = decoder.decode(data);
       expect([img.width, img.height, img.hasAlpha]).toEqual([f.width, f.height, f.type === "rgba"]);
       const bad = firstMismatch(img.data, expectedBgra(f, bytes(`${fixtures}${f.name}.raw`)));
       expect(bad < 0 ? "identical" : `pixel ${bad % f.width},${Math.floor(bad / f.width)}`).toBe("identical");
@@ -113,11 +119,12 @@ describe("QuicDecoder", () => {
     });
   });
 
-  it("decodes into a caller buffer, aligned or not, and keeps independent instances apart", () => {
+  it.each(PATHS)("$path: decodes into a caller buffer, aligned or not, and keeps independent instances apart", ({ decoder }) => {
     const tile = bytes(`${vectors}uitile_256x256.quic`);
     const rgba = bytes(`${fixtures}rgba-67x45.quic`);
-    const a = new QuicDecoder();
-    const b = new QuicDecoder();
+    const wasm = decoder.usesWasm;
+    const a = new QuicDecoder({ wasm });
+    const b = new QuicDecoder({ wasm });
     const wantTile = a.decode(tile).data.slice();
     const wantRgba = b.decode(rgba).data.slice();
 
@@ -134,6 +141,11 @@ describe("QuicDecoder", () => {
     expect(firstMismatch(a.decode(tile).data, wantTile)).toBe(-1);
   });
 
+  it("rejects a caller buffer that is too small with RangeError", () => {
+    const tile = bytes(`${vectors}uitile_256x256.quic`);
+    for (const { decoder } of PATHS) expect(() => decoder.decode(tile, new Uint8Array(256 * 256 * 4 - 1))).toThrow(RangeError);
+  });
+
   it("rejects bad headers with ERR_QUIC_CORRUPT", () => {
     const tile = bytes(`${vectors}uitile_256x256.quic`);
     const patch = (at: number, v: number) => {
@@ -146,13 +158,17 @@ describe("QuicDecoder", () => {
     }
   });
 
-  it("reports truncation", () => {
+  it.each(PATHS)("$path: reports truncation, at the end of the data", ({ decoder }) => {
     const tile = bytes(`${vectors}uitile_256x256.quic`);
-    expect(() => decodeQuic(tile.subarray(0, tile.length >> 1))).toThrowError(expect.objectContaining({ code: "ERR_QUIC_CORRUPT" }));
+    const half = tile.subarray(0, (tile.length >> 1) + 3);
+    expect(() => decoder.decode(half)).toThrowError(
+      expect.objectContaining({ code: "ERR_QUIC_CORRUPT", message: "QUIC stream truncated", offset: half.length - 3 }),
+    );
   });
 });
 
-describe("decodeQuic on garbage: only CodecError ERR_QUIC_CORRUPT", () => {
+describe.each(PATHS)("QuicDecoder ($path) on garbage: only CodecError ERR_QUIC_CORRUPT", ({ decoder }) => {
+  const decodeQuic = (d: Uint8Array) => decoder.decode(d);
   const header = (type: number, w: number, h: number) => {
     const d = new Uint8Array(20);
     const v = new DataView(d.buffer);

@@ -28,6 +28,7 @@ import {
   WM_INDEX_STEP,
   WM_TRIGGER,
 } from "./quic-tables.js";
+import { QuicWasmDecoder } from "./quic-wasm.js";
 
 /*
  * QUIC decoder (protocol-map §6.1). The stream is a sequence of little-endian u32 words whose
@@ -38,6 +39,10 @@ import {
  *
  * Pixels are decoded straight into the output as 0xAARRGGBB words (B, G, R, A in memory on
  * little-endian hosts). Rows of RGB16 hold their 5-bit components until a final widening pass.
+ *
+ * Where WebAssembly is available, QuicDecoder runs the same decoder compiled from
+ * assembly/quic-decode.ts (quic-wasm.ts) instead: same pixels, same errors, faster, and no JIT
+ * warm-up of the functions below. This file's decoder is the fallback and the reference.
  */
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -77,11 +82,36 @@ function golomb(words: Int32Array, p: number, l: number, code: Int32Array): numb
   return (code[f + 1] + ((bits >>> (32 - len)) & code[f + 3])) | (len << 16);
 }
 
+export interface QuicDecoderOptions {
+  /**
+   * Decode in WebAssembly when the platform has it (default true; the same pixels and errors).
+   * false always uses the JS decoder.
+   */
+  wasm?: boolean;
+}
+
+/**
+ * A decoder whose WebAssembly memory is larger than this after a decode drops its instance (a
+ * new one is made for the next image), so one very large image, or a hostile header claiming
+ * one, does not pin its memory for the decoder's lifetime. 64 MiB holds a 3840x2160 image with
+ * its stream.
+ */
+const WASM_RETAIN_BYTES = 64 << 20;
+
 /**
  * A QUIC decoder that keeps its model tables and buffers between images. Decoding is synchronous;
  * one instance must not be used from two decodes at once (it never is, in single-threaded JS).
+ *
+ * With WebAssembly (the default where available), each QuicDecoder instantiates the module on
+ * its first decode and keeps the instance; its memory holds a copy of the stream, the decoded
+ * pixels (4 bytes each) and small per-row buffers, and grows to the largest image decoded (up to
+ * WASM_RETAIN_BYTES, past which the instance is dropped after that image). Drop the decoder to
+ * release it. The JS decoder below is used when WebAssembly is missing or refuses the module,
+ * when its memory cannot grow to an image, or with `{ wasm: false }`.
  */
 export class QuicDecoder {
+  /** undefined: not instantiated yet; null: the JS decoder only. */
+  private wasm: QuicWasmDecoder | null | undefined;
   private words = new Int32Array(0);
   private wordBytes = new Uint8Array(0);
   /** Bits of real stream data; consuming past this is corruption. */
@@ -96,6 +126,25 @@ export class QuicDecoder {
   private readonly state = new Int32Array(MODEL_STATE_WORDS);
   private scratch = new Uint32Array(0);
 
+  constructor(opts: QuicDecoderOptions = {}) {
+    if (opts.wasm === false) this.wasm = null;
+  }
+
+  /** Whether this decoder decodes in WebAssembly (instantiates the module if not done yet). */
+  get usesWasm(): boolean {
+    return this.wasmDecoder() !== null;
+  }
+
+  private wasmDecoder(): QuicWasmDecoder | null {
+    if (this.wasm === undefined) this.wasm = QuicWasmDecoder.create();
+    return this.wasm;
+  }
+
+  /**
+   * Decodes a QUIC stream (starting with the magic) into BGRA pixels, in `out` when given (at
+   * least width * height * 4 bytes; RangeError otherwise) or a new array. Corrupt or truncated
+   * input throws CodecError ERR_QUIC_CORRUPT.
+   */
   decode(data: Uint8Array, out?: Uint8Array): DecodedImage {
     const { type, width, height } = readQuicHeader(data);
     if (data.length > MAX_STREAM_BYTES) {
@@ -111,6 +160,17 @@ export class QuicDecoder {
     }
 
     const image = allocImage(width, height, type === QuicImageType.Rgba, out);
+    const wasm = this.wasmDecoder();
+    if (wasm !== null) {
+      let done = false;
+      try {
+        done = wasm.decode(data, type, width, height, image.data);
+      } finally {
+        if (wasm.memoryBytes > WASM_RETAIN_BYTES) this.wasm = undefined;
+      }
+      if (done) return image;
+    }
+
     const pixels = width * height;
     const outBytes = image.data;
     let px: Uint32Array;

@@ -18,9 +18,32 @@ interface Fixture {
   width: number;
   height: number;
 }
-const FIXTURES = (JSON.parse(readFileSync(`${fixtures}manifest.json`, "utf8")) as Fixture[]).filter(
-  (f) => f.type === "rgb32" || f.type === "rgba",
-);
+const FIXTURES = JSON.parse(readFileSync(`${fixtures}manifest.json`, "utf8")) as Fixture[];
+
+/** A fixture's raw source pixels (in the type's own layout, see __fixtures__/README.md) as BGRA. */
+function fixtureBgra(f: Fixture, raw: Uint8Array): Uint8Array {
+  const out = new Uint8Array(f.width * f.height * 4);
+  for (let k = 0; k < f.width * f.height; k++) {
+    let px: number[];
+    switch (f.type) {
+      case "gray":
+        px = [raw[k], raw[k], raw[k], 255];
+        break;
+      case "rgb16": {
+        const v = raw[2 * k] | (raw[2 * k + 1] << 8);
+        px = [(v & 31) << 3, ((v >> 5) & 31) << 3, ((v >> 10) & 31) << 3, 255];
+        break;
+      }
+      case "rgb24":
+        px = [raw[3 * k], raw[3 * k + 1], raw[3 * k + 2], 255];
+        break;
+      default:
+        px = [raw[4 * k], raw[4 * k + 1], raw[4 * k + 2], raw[4 * k + 3]];
+    }
+    out.set(px, 4 * k);
+  }
+  return out;
+}
 
 function bytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
@@ -46,22 +69,36 @@ function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
-/** What decodeQuic must give back for a tightly packed source: RGB32 drops the 4th byte (A = 255). */
+const QUIC_TYPES: Record<QuicEncodeType, number> = {
+  rgb32: QuicImageType.Rgb32,
+  rgba: QuicImageType.Rgba,
+  rgb24: QuicImageType.Rgb24,
+  rgb16: QuicImageType.Rgb16,
+  gray: QuicImageType.Gray,
+};
+
+/**
+ * What decodeQuic must give back for a tightly packed source: RGB32 and RGB24 drop the 4th byte
+ * (A = 255), RGB16 keeps the top 5 bits of B, G, R widened back (v << 3 | v >> 2), GRAY the B byte.
+ */
 function expectedBgra(src: Uint8Array, type: QuicEncodeType): Uint8Array {
   if (type === "rgba") return src;
   const out = src.slice();
-  for (let k = 3; k < out.length; k += 4) out[k] = 255;
+  for (let k = 0; k < out.length; k += 4) {
+    if (type === "rgb16") {
+      for (let c = 0; c < 3; c++) out[k + c] = (src[k + c] & 0xf8) | (src[k + c] >> 5);
+    } else if (type === "gray") {
+      out[k + 1] = out[k + 2] = src[k];
+    }
+    out[k + 3] = 255;
+  }
   return out;
 }
 
 /** Encodes, checks the header, decodes, and expects the exact pixels back. */
 function roundTrip(width: number, height: number, data: Uint8Array, type: QuicEncodeType, stride?: number): Uint8Array {
   const stream = encodeQuic({ width, height, data, stride }, type);
-  expect(readQuicHeader(stream)).toEqual({
-    type: type === "rgba" ? QuicImageType.Rgba : QuicImageType.Rgb32,
-    width,
-    height,
-  });
+  expect(readQuicHeader(stream)).toEqual({ type: QUIC_TYPES[type], width, height });
   expect(stream.length % 4).toBe(0);
   const img = decodeQuic(stream);
   const s = stride ?? width * 4;
@@ -121,25 +158,25 @@ describe("encodeQuic: reference RGB32 vectors", () => {
   }
 });
 
-describe("encodeQuic: reference RGB32 and RGBA fixtures", () => {
+describe("encodeQuic: reference fixtures of every type", () => {
   for (const f of FIXTURES) {
     it(`${f.name} is byte-identical to the reference stream`, () => {
-      const raw = bytes(`${fixtures}${f.name}.raw`);
-      const ours = roundTrip(f.width, f.height, raw, f.type as QuicEncodeType);
+      const src = fixtureBgra(f, bytes(`${fixtures}${f.name}.raw`));
+      const ours = roundTrip(f.width, f.height, src, f.type as QuicEncodeType);
       expect(firstDiff(ours, bytes(`${fixtures}${f.name}.quic`))).toBe(-1);
     });
   }
 });
 
 describe("encodeQuic: round trips", () => {
-  it("random images of random sizes, strides and content, RGB32 and RGBA", () => {
+  it("random images of random sizes, strides and content, every type", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 48 }),
         fc.integer({ min: 1, max: 24 }),
         fc.integer({ min: 0, max: 3 }),
         fc.integer(),
-        fc.constantFrom<QuicEncodeType>("rgb32", "rgba"),
+        fc.constantFrom<QuicEncodeType>("rgb32", "rgba", "rgb24", "rgb16", "gray"),
         fc.boolean(),
         (width, height, padPixels, seed, type, noise) => {
           const stride = (width + padPixels) * 4;
@@ -154,7 +191,7 @@ describe("encodeQuic: round trips", () => {
   });
 
   it("1x1, 1xN and Nx1 images, across the wait-mask steps", () => {
-    for (const type of ["rgb32", "rgba"] as const) {
+    for (const type of ["rgb32", "rgba", "rgb16", "gray"] as const) {
       for (const [w, h] of [
         [1, 1],
         [1, 2],
@@ -180,6 +217,8 @@ describe("encodeQuic: round trips", () => {
     const h = 4;
     roundTrip(w, h, new Uint8Array(w * h * 4), "rgb32");
     roundTrip(w, h, syntheticImage(w, h, 99), "rgba");
+    roundTrip(w, h, syntheticImage(w, h, 98), "rgb16");
+    roundTrip(w, h, new Uint8Array(w * h * 4), "gray");
   });
 
   it("very long runs (MELCODE at its top state)", () => {
@@ -225,7 +264,8 @@ describe("encodeQuic: argument checks", () => {
     expect(() => encodeQuic({ width: 1.5, height: 1, data })).toThrow(RangeError);
     expect(() => encodeQuic({ width: 4, height: 1, data, stride: 8 })).toThrow(RangeError);
     expect(() => encodeQuic({ width: 4, height: 5, data })).toThrow(RangeError);
-    expect(() => encodeQuic({ width: 4, height: 4, data }, "rgb16" as QuicEncodeType)).toThrow(RangeError);
+    expect(() => encodeQuic({ width: 4, height: 4, data }, "rgb8" as QuicEncodeType)).toThrow(RangeError);
+    expect(() => encodeQuic({ width: 4, height: 4, data }, "toString" as QuicEncodeType)).toThrow(RangeError);
     expect(() => encodeQuic({ width: 4, height: 4, data })).not.toThrow();
   });
 });

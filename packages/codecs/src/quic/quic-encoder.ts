@@ -16,7 +16,9 @@ import {
   updateModel,
 } from "./quic-model.js";
 import {
+  FAMILY_5BPC,
   FAMILY_8BPC,
+  type GolombFamily,
   MEL_LEN,
   MEL_STATE_MAX,
   TABRAND,
@@ -36,7 +38,20 @@ import {
  * checks.
  */
 
-export type QuicEncodeType = "rgb32" | "rgba";
+/**
+ * The QUIC image type to code: "rgb32" and "rgb24" code B, G, R (the same stream body under
+ * another header type), "rgba" adds the fourth byte as alpha, "rgb16" codes the top 5 bits of
+ * B, G and R (x1r5g5b5), "gray" codes the B byte.
+ */
+export type QuicEncodeType = "rgb32" | "rgba" | "rgb24" | "rgb16" | "gray";
+
+const IMAGE_TYPES: Readonly<Record<QuicEncodeType, QuicImageType>> = {
+  rgb32: QuicImageType.Rgb32,
+  rgba: QuicImageType.Rgba,
+  rgb24: QuicImageType.Rgb24,
+  rgb16: QuicImageType.Rgb16,
+  gray: QuicImageType.Gray,
+};
 
 /** A BGRA (or BGRX) image, top-down; stride defaults to width * 4. */
 export interface QuicSourceImage {
@@ -82,13 +97,13 @@ export class QuicEncoder {
 
   /**
    * Encodes a BGRA image as a QUIC stream of the given type (the QUIC image's data, starting with
-   * the magic). RGB32 ignores the fourth byte; RGBA codes it as alpha. Throws RangeError on bad
-   * arguments; never on valid input.
+   * the magic). RGB32 and RGB24 ignore the fourth byte; RGBA codes it as alpha; RGB16 and GRAY
+   * code what QuicEncodeType says. Throws RangeError on bad arguments; never on valid input.
    */
   encode(image: QuicSourceImage, type: QuicEncodeType = "rgb32"): Uint8Array {
     const { width, height, data } = image;
     const stride = image.stride ?? width * 4;
-    if (type !== "rgb32" && type !== "rgba") throw new RangeError(`unsupported QUIC encode type ${String(type)}`);
+    if (!Object.hasOwn(IMAGE_TYPES, type)) throw new RangeError(`unsupported QUIC encode type ${String(type)}`);
     const sizeOk = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0;
     if (!sizeOk || width * height > MAX_IMAGE_PIXELS) throw new RangeError(`bad image dimensions ${width}x${height}`);
     if (!Number.isInteger(stride) || stride < width * 4) {
@@ -101,19 +116,23 @@ export class QuicEncoder {
     // packed copy.
     let px: Int32Array;
     let strideW: number;
-    if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && (stride & 3) === 0) {
+    if (type === "rgb16" || type === "gray") {
+      strideW = width;
+      px = this.packPixels(data, width, height, stride, type);
+    } else if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && (stride & 3) === 0) {
       strideW = stride >>> 2;
       px = new Int32Array(data.buffer, data.byteOffset, (height - 1) * strideW + width);
     } else {
       strideW = width;
-      px = this.packPixels(data, width, height, stride);
+      px = this.packPixels(data, width, height, stride, type);
     }
 
     if (this.corrRgb.length < width + 1) {
       this.corrRgb = new Int32Array(width + 1);
       this.corrA = new Uint8Array(width + 1);
     }
-    resetModel(FAMILY_8BPC, this.bestByCtx, this.counters, this.state);
+    const fam = type === "rgb16" ? FAMILY_5BPC : FAMILY_8BPC;
+    resetModel(fam, this.bestByCtx, this.counters, this.state);
 
     this.wo = 0;
     this.acc = 0;
@@ -122,18 +141,21 @@ export class QuicEncoder {
     const out = this.out;
     out[0] = QUIC_MAGIC;
     out[1] = 0;
-    out[2] = type === "rgba" ? QuicImageType.Rgba : QuicImageType.Rgb32;
+    out[2] = IMAGE_TYPES[type];
     out[3] = width;
     out[4] = height;
     this.wo = HEADER_WORDS;
 
-    const alpha = type === "rgba";
+    const rgb = type !== "gray";
+    const plane = type === "rgba" || type === "gray";
     for (let y = 0; y < height; y++) {
       const o = y * strideW;
       const up = y === 0 ? o - 1 : o - strideW;
-      this.ensure(RGB_ROW_WORDS_PER_PIXEL * width + ROW_SLACK_WORDS);
-      this.rgbRow(px, o, up, width, y === 0);
-      if (alpha) {
+      if (rgb) {
+        this.ensure(RGB_ROW_WORDS_PER_PIXEL * width + ROW_SLACK_WORDS);
+        this.rgbRow(px, o, up, width, y === 0, fam);
+      }
+      if (plane) {
         this.ensure(PLANE_ROW_WORDS_PER_PIXEL * width + ROW_SLACK_WORDS);
         this.planeRow(px, o, up, width, y === 0);
       }
@@ -159,17 +181,26 @@ export class QuicEncoder {
     this.out = grown;
   }
 
-  /** Copies pixels into tightly packed 0xAARRGGBB words (unaligned data, or big-endian hosts). */
-  private packPixels(data: Uint8Array, width: number, height: number, stride: number): Int32Array {
+  /**
+   * Copies pixels into tightly packed words (unaligned data, big-endian hosts, and the types that
+   * code something else than the bytes): 0xAARRGGBB words, for RGB16 the top 5 bits of B, G, R
+   * in the low bits of their bytes, for GRAY the B byte as the top byte (the plane coder's).
+   */
+  private packPixels(data: Uint8Array, width: number, height: number, stride: number, type: QuicEncodeType): Int32Array {
     const n = width * height;
     if (this.scratch.length < n) this.scratch = new Int32Array(n);
     const px = this.scratch;
     let k = 0;
     for (let y = 0; y < height; y++) {
       let at = y * stride;
+      if (type === "gray") {
+        for (let x = 0; x < width; x++, at += 4) px[k++] = data[at] << 24;
+        continue;
+      }
       for (let x = 0; x < width; x++, at += 4) {
         px[k++] = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24);
       }
+      if (type === "rgb16") for (let j = k - width; j < k; j++) px[j] = (px[j] >>> 3) & 0x1f1f1f;
     }
     return px;
   }
@@ -221,10 +252,11 @@ export class QuicEncoder {
    * The three channels are predicted and folded to symbols together, one byte lane each (SWAR):
    * the lane average floor((a + b) / 2) is (a & b) + ((a ^ b) >> 1), the lane difference mod 256
    * is taken with the lanes' top bits set apart so no borrow crosses a lane, and the folding
-   * (0, -1, +1, -2, ... as 0, 1, 2, 3, ...) is (d << 1) ^ (d < 0 ? 0xff : 0) per lane.
+   * (0, -1, +1, -2, ... as 0, 1, 2, 3, ...) is (d << 1) ^ (d < 0 ? 0xff : 0) per lane. With the
+   * 5-bit family (RGB16) the lanes hold 5-bit values and everything is taken mod 32 instead.
    */
-  private rgbRow(px: Int32Array, o: number, up: number, width: number, first: boolean): void {
-    const fam = FAMILY_8BPC;
+  private rgbRow(px: Int32Array, o: number, up: number, width: number, first: boolean, fam: GolombFamily): void {
+    const five = fam.bpc === 5;
     const corr = this.corrRgb;
     const best = this.bestByCtx;
     const counters = this.counters;
@@ -232,7 +264,7 @@ export class QuicEncoder {
     const cw = fam.codeWord;
     const runFrom = first ? 0x7fffffff : 3;
 
-    this.rgbPixel0(px, o, up, first);
+    this.rgbPixel0(px, o, up, first, fam);
     let waitcnt = st[RGB_STATE + S_WAITCNT];
     let seed = st[RGB_STATE + S_SEED];
     let wmidx = st[RGB_STATE + S_WMIDX];
@@ -293,10 +325,19 @@ export class QuicEncoder {
         }
 
         const v = px[o + i];
-        const avg = (left & q) + (((left ^ q) >>> 1) & 0x7f7f7f);
-        const d = ((v | 0x808080) - (avg & 0x7f7f7f)) ^ ((v ^ ~avg) & 0x808080);
-        const neg = (d >>> 7) & 0x010101;
-        const s = ((d << 1) & 0xfefefe) ^ ((neg << 8) - neg);
+        let s: number;
+        if (five) {
+          // 5-bit lanes (RGB16): no borrow or carry can cross a lane.
+          const avg = (left & q & 0x1f1f1f) + (((left ^ q) >>> 1) & 0x0f0f0f);
+          const d = ((v | 0x808080) - avg) & 0x1f1f1f;
+          const neg = (d >>> 4) & 0x010101;
+          s = ((d << 1) & 0x1e1e1e) ^ ((neg << 5) - neg);
+        } else {
+          const avg = (left & q) + (((left ^ q) >>> 1) & 0x7f7f7f);
+          const d = ((v | 0x808080) - (avg & 0x7f7f7f)) ^ ((v ^ ~avg) & 0x808080);
+          const neg = (d >>> 7) & 0x010101;
+          s = ((d << 1) & 0xfefefe) ^ ((neg << 8) - neg);
+        }
         const nR = s >>> 16;
         const nG = (s >>> 8) & 0xff;
         const nB = s & 0xff;
@@ -363,8 +404,8 @@ export class QuicEncoder {
    * Codes pixel 0 of an RGB row: its context is the previous row's pixel 0 (0 on row 0) and its
    * prediction the pixel above (0 on row 0). It always falls in the row's first segment.
    */
-  private rgbPixel0(px: Int32Array, o: number, up: number, first: boolean): void {
-    const fam = FAMILY_8BPC;
+  private rgbPixel0(px: Int32Array, o: number, up: number, first: boolean, fam: GolombFamily): void {
+    const mask = fam.mask;
     const corr = this.corrRgb;
     const best = this.bestByCtx;
     const toSym = fam.toSymbol;
@@ -377,13 +418,13 @@ export class QuicEncoder {
     const cB = ctx & 0xff;
     const v = px[o];
     const q = first ? 0 : px[up];
-    const sR = toSym[(((v >>> 16) & 0xff) - ((q >>> 16) & 0xff)) & 0xff];
+    const sR = toSym[(((v >>> 16) & 0xff) - ((q >>> 16) & 0xff)) & mask];
     let c = cw[(sR << 3) | best[cR]];
     this.put(c & 0xff, c >>> 8);
-    const sG = toSym[(((v >>> 8) & 0xff) - ((q >>> 8) & 0xff)) & 0xff];
+    const sG = toSym[(((v >>> 8) & 0xff) - ((q >>> 8) & 0xff)) & mask];
     c = cw[(sG << 3) | best[256 + cG]];
     this.put(c & 0xff, c >>> 8);
-    const sB = toSym[((v & 0xff) - (q & 0xff)) & 0xff];
+    const sB = toSym[((v & 0xff) - (q & 0xff)) & mask];
     c = cw[(sB << 3) | best[512 + cB]];
     this.put(c & 0xff, c >>> 8);
     corr[1] = (sR << 16) | (sG << 8) | sB;
