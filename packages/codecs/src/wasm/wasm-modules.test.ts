@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The generic builder of src/wasm/*.wasm.ts (plain JS, outside src/; see its header).
 import { buildWasmModules } from "../../scripts/build-wasm.mjs";
-import { decodeBase64, LazyWasmModule } from "./lazy-wasm-module.js";
+import { decodeBase64, decodeBase64Js, LazyWasmModule } from "./lazy-wasm-module.js";
 import { LZ4_BLOCK_WASM } from "./lz4-block.wasm.js";
 
 interface BuiltModule {
@@ -21,14 +21,16 @@ describe("generated WebAssembly modules", () => {
     }
   }, 60_000);
 
-  it("decodeBase64 matches Node's decoder, with and without padding", () => {
-    for (const len of [0, 1, 2, 3, 4, 5, 255, 256, 1000]) {
-      const bytes = Uint8Array.from({ length: len }, (_, i) => (i * 97 + len) & 255);
-      const b64 = Buffer.from(bytes).toString("base64");
-      expect(decodeBase64(b64)).toEqual(bytes);
-      expect(decodeBase64(b64.replace(/=+$/, ""))).toEqual(bytes);
+  it("decodeBase64 (atob) and decodeBase64Js match Node's decoder, with and without padding", () => {
+    for (const decode of [decodeBase64, decodeBase64Js]) {
+      for (const len of [0, 1, 2, 3, 4, 5, 255, 256, 1000]) {
+        const bytes = Uint8Array.from({ length: len }, (_, i) => (i * 97 + len) & 255);
+        const b64 = Buffer.from(bytes).toString("base64");
+        expect(decode(b64)).toEqual(bytes);
+        expect(decode(b64.replace(/=+$/, ""))).toEqual(bytes);
+      }
+      expect(decode(LZ4_BLOCK_WASM)).toEqual(new Uint8Array(Buffer.from(LZ4_BLOCK_WASM, "base64")));
     }
-    expect(decodeBase64(LZ4_BLOCK_WASM)).toEqual(new Uint8Array(Buffer.from(LZ4_BLOCK_WASM, "base64")));
   });
 
   it("LazyWasmModule: instances with their own memory; null when exports are missing or WebAssembly is absent", () => {
