@@ -50,6 +50,7 @@ export class SessionCore {
   constructor(private readonly post: SessionPost) {
     // Probing WebCodecs takes a few ms: start before the first session is asked for.
     if ((globalThis as { VideoDecoder?: unknown }).VideoDecoder) this.videoFactory = createWebCodecsVideoFactory().catch(() => undefined);
+    if ((globalThis as { AudioDecoder?: unknown }).AudioDecoder) this.opusFactory = webCodecsOpusDecoder().catch(() => undefined);
   }
 
   handle(msg: ToSession): void {

@@ -15,6 +15,8 @@ interface Early {
  */
 export class SpeculativeTransports {
   private readonly early = new Map<number, Early>();
+  /** Channel types the session asked for (an early socket not opened yet is then not opened). */
+  private readonly claimed = new Set<number>();
   private started = false;
   private disposed = false;
 
@@ -28,10 +30,10 @@ export class SpeculativeTransports {
       if (address.channelType === ChannelType.Main && !this.started && !this.disposed) {
         this.started = true;
         const main = this.inner(address);
-        // After main's socket is on its way, so main stays first in the server's accept queue.
-        for (const type of this.channelTypes) this.open({ channelType: type, channelId: 0 });
+        this.openOthersSoon();
         return main;
       }
+      if (address.channelId === 0) this.claimed.add(address.channelType);
       const e = address.channelId === 0 ? this.early.get(address.channelType) : undefined;
       if (!e) return this.inner(address);
       this.early.delete(address.channelType);
@@ -48,7 +50,20 @@ export class SpeculativeTransports {
     this.started = true;
     // The main channel's too: the session takes it like the others (a dead one is replaced).
     this.open({ channelType: ChannelType.Main, channelId: 0 });
-    for (const type of this.channelTypes) this.open({ channelType: type, channelId: 0 });
+    this.openOthersSoon();
+  }
+
+  /**
+   * The other channels' sockets, in the next task: after main's is on its way (main stays first
+   * in the server's accept queue), and out of the way of main's link. Creating a WebSocket takes
+   * a few ms on a busy page, and main's handshake is a wait anyway; the others are only needed
+   * once main's INIT has come.
+   */
+  private openOthersSoon(): void {
+    setTimeout(() => {
+      if (this.disposed) return;
+      for (const type of this.channelTypes) if (!this.early.has(type) && !this.claimed.has(type)) this.open({ channelType: type, channelId: 0 });
+    }, 0);
   }
 
   private open(address: ChannelAddress): void {
