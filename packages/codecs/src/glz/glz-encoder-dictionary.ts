@@ -104,6 +104,14 @@ export class GlzEncoderDictionary {
   readonly windowPixels: number;
   /** Hash table: global position (mod 2^25) << 7 | check bits. Used by encodeGlz. */
   readonly htab = new Int32Array(1 << GLZ_HASH_LOG);
+  /**
+   * One bit per line of 16 hash entries (64 bytes), set once any entry of the line was written
+   * since the table was last cleared; the entries of a clear line are all 0. The colour pass does
+   * not read entries of clear lines: on a fresh dictionary most probes then read this 8 KB bitmap
+   * instead of the table, whose 4 MB are cold in the caches and TLB (the loop waits on those loads).
+   * Used by encodeGlz (which keeps it in step with `htab`).
+   */
+  readonly htabLines = new Int32Array(1 << (GLZ_HASH_LOG - 9));
   /** The pixel ring: every image of the window, each contiguous (even length). Used by encodeGlz. */
   arena: Int32Array;
   /** The same memory as pairs of pixels (match extension compares two at a time). Used by encodeGlz. */
@@ -166,6 +174,7 @@ export class GlzEncoderDictionary {
     this.#windowStart = 0;
     this.#retained = 0;
     this.htab.fill(0);
+    this.htabLines.fill(0);
     this.#nextId = 0;
     this.#nextStart = 0;
     this.#largest = 0;

@@ -240,6 +240,37 @@ describe("encodeGlz across images (one dictionary per client)", () => {
     expect(samePixels(decodeGlz(stream, dec).data, next, false)).toBe(true);
   });
 
+  it("a never-written hash entry is a candidate at pixel 0, as in spice-server (fresh and after reset)", () => {
+    // Pixels 0, 1 are A, B; pixels 40, 41 are A, B again, followed by another pixel than at 2:
+    // the table slot of (A, B, D) was never written, and a zeroed entry means pixel 0 (as in
+    // spice-server; term and mixed give other streams without it), so pixels 40, 41 are a
+    // 2-pixel match 40 back.
+    const w = 64;
+    const data = new Uint8Array(w * 4);
+    const px = new Uint32Array(data.buffer);
+    for (let i = 0; i < w; i++) px[i] = 0xff000000 | Math.imul(i + 1, 0x9e3779b1) >>> 8;
+    px[40] = px[0];
+    px[41] = px[1];
+    const img: TestImage = { width: w, height: 1, data, stride: w * 4 };
+    const enc = new GlzEncoderDictionary(1 << 20);
+    for (let round = 0; round < 2; round++) {
+      enc.reset();
+      const stream = encodeGlz(img, enc);
+      let pos = 33;
+      let op = 0;
+      while (stream[pos] < 32) {
+        op += stream[pos] + 1;
+        pos += (stream[pos] + 1) * 3 + 1;
+      }
+      expect(op).toBe(40);
+      const ctrl = stream[pos];
+      expect(ctrl & 0x10).toBe(0);
+      expect((ctrl & 0x0f) | (stream[pos + 1] << 4)).toBe(40 - 1);
+      expect(stream[pos + 2]).toBe(0);
+      expect(samePixels(decodeGlz(stream, new GlzDictionary(1 << 20)).data, img, false)).toBe(true);
+    }
+  });
+
   it("reset() starts a new dictionary (ids from 0)", () => {
     const enc = new GlzEncoderDictionary(1 << 20);
     encodeGlz(randomImage(10, 10, 1), enc);

@@ -64,6 +64,15 @@ function hashAlpha(px: Int32Array, i: number): number {
   return h & HASH_MASK;
 }
 
+/**
+ * Writes hash entry h and marks its line (16 entries) as written in `lines` (see
+ * GlzEncoderDictionary.htabLines). Every write to the table goes through here.
+ */
+function setEntry(htab: Int32Array, lines: Int32Array, h: number, entry: number): void {
+  htab[h] = entry;
+  lines[h >>> 9] |= 1 << ((h >>> 4) & 31);
+}
+
 /** Bytes a match reference takes besides the length extension (get_encode_ref_size). */
 function refSize(imageDist: number, pixDist: number): number {
   if (pixDist < MAX_PIXEL_SHORT_DISTANCE) {
@@ -144,6 +153,28 @@ function writeLiterals(out: Uint8Array, outView: DataView, op: number, px: Int32
 }
 
 /**
+ * The check bits of the pixels an entry 0 points at for every pixel of `cur` (the most recent
+ * global position that is a multiple of 2^25, when it and the next pixel are in the window in an
+ * image of the same type; any value otherwise, as that entry then gives no match), or -1 when
+ * that position changes within the image (entries 0 are then always checked on the pixels).
+ */
+function zeroCheck(dict: GlzEncoderDictionary, cur: GlzWindowEntry, a: Int32Array): number {
+  const span = POS_MASK + 1;
+  const p0 = Math.floor(cur.start / span) * span;
+  if (p0 !== Math.floor((cur.start + cur.size - 1) / span) * span) return -1;
+  if (p0 >= cur.start) {
+    const i = cur.base + (p0 - cur.start);
+    return p0 + 1 < cur.start + cur.size ? colourCheck(a[i], a[i + 1]) : 0;
+  }
+  const headStart = dict.headStart;
+  if (p0 < headStart) return 0;
+  const img = dict.imageAt(p0 - headStart);
+  const ri = p0 - img.start;
+  if (img.type !== cur.type || ri > img.size - 2) return 0;
+  return colourCheck(a[img.base + ri], a[img.base + ri + 1]);
+}
+
+/**
  * The colour pass over arena[base, base + size) of the current image. Pixels compare on B, G, R.
  * Returns the output position.
  *
@@ -175,6 +206,7 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8
   }
   const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const htab = dict.htab;
+  const lines = dict.htabLines;
   // Arena index i of this image is global position i + gOfs (mod 2^25).
   const gOfs = (cur.start - base) & POS_MASK;
   // Pixels of the window before this image (global positions [headStart, cur.start)).
@@ -186,8 +218,15 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8
   let refImg: GlzWindowEntry | undefined;
   let refFrom = 0;
   let refTo = 0;
+  // An entry 0 (never written) is taken as a candidate however its check bits read: replace it
+  // by the entry the pixels at that position would have written (zeroEntry), so that its check
+  // bits filter it like any other and the probe's branch does not depend on whether the entry
+  // is 0 (unpredictable on a fresh dictionary, and it waits on the table load).
+  const zero = zeroCheck(dict, cur, a);
+  const zeroAny = zero < 0;
+  const zeroEntry = zero & CHECK_MASK;
 
-  htab[hashRgb(a, base)] = ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]);
+  setEntry(htab, lines, hashRgb(a, base), ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]));
   let litStart = base;
   let ip = base + 2;
   const ipBound = end - BOUND_OFFSET;
@@ -220,11 +259,14 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8
       hv = (((hv << 5) + hv) | 0) ^ ((p2 >>> 8) & 255);
       hv = (((hv << 5) + hv) | 0) ^ (p2 & 255);
       const h = hv & HASH_MASK;
-      const e = htab[h];
+      // Entries of lines never written are 0: not read (a cold table's probes would miss the cache).
+      const e0 = ((lines[h >>> 9] >>> ((h >>> 4) & 31)) & 1) !== 0 ? htab[h] : 0;
+      // e0 === 0 ? zeroEntry : e0, without a branch (~((e0 | -e0) >> 31) is -1 for 0, else 0).
+      const e = e0 | (zeroEntry & ~((e0 | ((0 - e0) | 0)) >> 31));
       const check = Math.imul((p0 << 8) ^ (p1 & 0xffffff), -1640531535) >>> 25; // colourCheck(p0, p1)
       const pos = anchor + gOfs;
-      htab[h] = (pos << CHECK_BITS) | check;
-      if ((e & CHECK_MASK) === check || e === 0) {
+      setEntry(htab, lines, h, (pos << CHECK_BITS) | check);
+      if ((e & CHECK_MASK) === check || (zeroAny && e0 === 0)) {
         // The candidate is d pixels back (0 < d < 2^25); `back` pixels of this image precede anchor.
         const d = (pos - (e >>> CHECK_BITS)) & POS_MASK;
         const back = anchor - base;
@@ -269,9 +311,9 @@ function compressRgb(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uint8
     op = writeLiterals(out, outView, op, a, litStart, anchor);
     op = writeMatch(out, op, imageDist, imageDist === 0 ? pixDist - 1 : pixDist, len);
     ip = anchor + len - 2;
-    if (ip > anchor) htab[hashRgb(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
+    if (ip > anchor) setEntry(htab, lines, hashRgb(a, ip), ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]));
     ip++;
-    if (ip > anchor) htab[hashRgb(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
+    if (ip > anchor) setEntry(htab, lines, hashRgb(a, ip), ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]));
     ip++;
     litStart = ip;
     // ip <= ipBound: these stay in the image.
@@ -298,6 +340,7 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uin
     return op;
   }
   const htab = dict.htab;
+  const lines = dict.htabLines;
   const gOfs = (cur.start - base) & POS_MASK;
   const headStart = dict.headStart;
   const before = cur.start - headStart;
@@ -306,7 +349,7 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uin
 
   let lastCopy = op;
   out[op++] = MAX_COPY - 1;
-  htab[hashAlpha(a, base)] = ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]);
+  setEntry(htab, lines, hashAlpha(a, base), ((base + gOfs) << CHECK_BITS) | colourCheck(a[base], a[base + 1]));
   out[op++] = a[base] >>> 24;
   out[op++] = a[base + 1] >>> 24;
   let copy = 2;
@@ -374,7 +417,7 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uin
         mImageDist = imageDist;
         mPixDist = pixDist;
       }
-      htab[h] = (pos << CHECK_BITS) | colourCheck(a[anchor], a[anchor + 1]);
+      setEntry(htab, lines, h, (pos << CHECK_BITS) | colourCheck(a[anchor], a[anchor + 1]));
       if (len === 0) {
         out[op++] = a0;
         ip = anchor + 1;
@@ -393,9 +436,9 @@ function compressAlpha(dict: GlzEncoderDictionary, cur: GlzWindowEntry, out: Uin
 
     op = writeMatch(out, op, mImageDist, mImageDist === 0 ? mPixDist - 1 : mPixDist, len - 2);
     ip = anchor + len - 2;
-    htab[hashAlpha(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
+    setEntry(htab, lines, hashAlpha(a, ip), ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]));
     ip++;
-    htab[hashAlpha(a, ip)] = ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]);
+    setEntry(htab, lines, hashAlpha(a, ip), ((ip + gOfs) << CHECK_BITS) | colourCheck(a[ip], a[ip + 1]));
     ip++;
     lastCopy = op;
     out[op++] = MAX_COPY - 1;

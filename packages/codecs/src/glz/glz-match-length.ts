@@ -22,7 +22,7 @@ export function runLength(a: Int32Array, w: BigInt64Array, i: number, max: numbe
   const wEnd = stop >> 1;
   // Pixels p - 2 and p - 1, both in the run.
   const pair = w[wp - 1];
-  while (wp < wEnd - 1 && w[wp] === pair && w[wp + 1] === pair) wp += 2;
+  while (wp < wEnd - 3 && w[wp] === pair && w[wp + 1] === pair && w[wp + 2] === pair && w[wp + 3] === pair) wp += 4;
   for (; wp < wEnd; wp++) {
     if (w[wp] !== pair) {
       p = wp << 1;
@@ -54,7 +54,7 @@ export function matchLength(a: Int32Array, w: BigInt64Array, i: number, j: numbe
     const d = (j - i) >> 1;
     let wp = p >> 1;
     const wEnd = stop >> 1;
-    while (wp < wEnd - 1 && w[wp] === w[wp + d] && w[wp + 1] === w[wp + 1 + d]) wp += 2;
+    while (wp < wEnd - 3 && w[wp] === w[wp + d] && w[wp + 1] === w[wp + 1 + d] && w[wp + 2] === w[wp + 2 + d] && w[wp + 3] === w[wp + 3 + d]) wp += 4;
     for (; wp < wEnd; wp++) {
       if (w[wp] !== w[wp + d]) {
         p = wp << 1;
