@@ -13,10 +13,14 @@
  * - literal runs of at most 32 units, lengths extended by 255-bytes, the far-distance form.
  *
  * RGBA codes the colour pass (alpha ignored) and then, with a fresh table, an alpha pass.
+ *
+ * The passes below are the reference and the fallback: LzEncoder runs the same algorithm in
+ * WebAssembly (assembly/lz-encode.ts, via lz-encode-wasm.ts) where available, with the same bytes.
  */
 import { LZ_HEADER_SIZE, LZ_MAGIC, LZ_VERSION } from "./lz-header.js";
 import { LzImageType } from "./lz-image-type.js";
-import { codedPixels, type EncoderImage } from "./encoder-image.js";
+import { checkEncoderImage, codedPixels, type EncoderImage } from "./encoder-image.js";
+import { LZ_WASM_RETAIN_BYTES, LzWasmEncoder } from "./lz-encode-wasm.js";
 import { writeU32be } from "./write-u32be.js";
 
 export type LzEncodeType = "rgb32" | "rgba";
@@ -304,30 +308,49 @@ function compressAlpha(px: Int32Array, n: number, out: Uint8Array, op: number, h
 }
 
 
+export interface LzEncoderOptions {
+  /**
+   * Encode in WebAssembly when the platform has it (default true; the same bytes, faster).
+   * false always uses the JS passes of this file.
+   */
+  wasm?: boolean;
+}
+
 /**
  * A reusable LZ encoder: keeps its hash table and output scratch between images (no per-call
  * allocation beyond the returned stream). Not re-entrant.
+ *
+ * Images are encoded in WebAssembly where available (LzWasmEncoder: the encoder's own wasm memory
+ * holds a copy of the pixels and the stream, about twice the image's bytes at the largest image;
+ * it is dropped after an image leaves it over LZ_WASM_RETAIN_BYTES), else by the JS passes (also
+ * when the wasm memory cannot grow to the image). Both give the same bytes.
  */
 export class LzEncoder {
   readonly #htab = new Int32Array(HASH_SIZE);
   #out = new Uint8Array(0);
   #scratch: Int32Array | undefined;
+  /** null: JS only; undefined: wasm, instance dropped after a large image (made again on use). */
+  #wasm: LzWasmEncoder | null | undefined;
+
+  constructor(opts: LzEncoderOptions = {}) {
+    this.#wasm = opts.wasm === false ? null : LzWasmEncoder.create();
+  }
+
+  /** Whether this encoder encodes in WebAssembly. */
+  get usesWasm(): boolean {
+    return this.#wasm !== null;
+  }
 
   /**
    * Encodes `image` as a complete LZ stream (28-byte header + body) of type RGB32 (alpha not
-   * coded) or RGBA. Never throws on valid input; bad dimensions / short data are a RangeError.
+   * coded) or RGBA, into a new array the caller owns. Never throws on valid input; bad
+   * dimensions / short data are a RangeError.
    */
   encode(image: EncoderImage, type: LzEncodeType = "rgb32", opts: LzEncodeOptions = {}): Uint8Array {
     const topDown = opts.topDown ?? true;
-    const px = codedPixels(image, topDown, false, this.#scratch);
-    if (px.buffer !== image.data.buffer && px.length <= 1 << 20) this.#scratch = px;
-    const { width, height } = image;
-    const n = width * height;
     const rgba = type === "rgba";
-    // Worst case: every unit a literal, plus one control byte per 32 units.
-    const bound = LZ_HEADER_SIZE + 16 + (rgba ? 4 : 3) * n + 2 * (Math.ceil(n / MAX_COPY) + 1);
-    if (this.#out.length < bound) this.#out = new Uint8Array(Math.max(bound, Math.min(2 * this.#out.length, 64 << 20)));
-    const out = this.#out;
+    const out = this.#encodeWasm(image, topDown, rgba) ?? this.#encodeJs(image, topDown, rgba);
+    const { width, height } = image;
     writeU32be(out, 0, LZ_MAGIC);
     writeU32be(out, 4, LZ_VERSION);
     writeU32be(out, 8, rgba ? LzImageType.Rgba : LzImageType.Rgb32);
@@ -335,9 +358,47 @@ export class LzEncoder {
     writeU32be(out, 16, height);
     writeU32be(out, 20, width * 4);
     writeU32be(out, 24, topDown ? 1 : 0);
+    const stream = out.slice();
+    const wasm = this.#wasm;
+    if (wasm && wasm.memoryBytes > LZ_WASM_RETAIN_BYTES) this.#wasm = undefined;
+    return stream;
+  }
+
+  /** The stream (header left to write) in the wasm memory, or null without WebAssembly or room for the image. */
+  #encodeWasm(image: EncoderImage, topDown: boolean, rgba: boolean): Uint8Array | null {
+    if (this.#wasm === null) return null;
+    const stride = checkEncoderImage(image);
+    this.#wasm ??= LzWasmEncoder.create();
+    const wasm = this.#wasm;
+    if (wasm === null) return null;
+    const { width, height, data } = image;
+    const n = width * height;
+    const row = width * 4;
+    const input = wasm.input(n, rgba);
+    if (input === null) return null;
+    if (topDown && (stride === row || height === 1)) {
+      input.set(data.subarray(0, row * height));
+    } else {
+      for (let y = 0; y < height; y++) {
+        const s = (topDown ? y : height - 1 - y) * stride;
+        input.set(data.subarray(s, s + row), y * row);
+      }
+    }
+    return wasm.encode(n, rgba);
+  }
+
+  /** The stream (header left to write) in the encoder's JS buffer. */
+  #encodeJs(image: EncoderImage, topDown: boolean, rgba: boolean): Uint8Array {
+    const px = codedPixels(image, topDown, false, this.#scratch);
+    if (px.buffer !== image.data.buffer && px.length <= 1 << 20) this.#scratch = px;
+    const n = image.width * image.height;
+    // Worst case: every unit a literal, plus one control byte per 32 units.
+    const bound = LZ_HEADER_SIZE + 16 + (rgba ? 4 : 3) * n + 2 * (Math.ceil(n / MAX_COPY) + 1);
+    if (this.#out.length < bound) this.#out = new Uint8Array(Math.max(bound, Math.min(2 * this.#out.length, 64 << 20)));
+    const out = this.#out;
     let op = compressRgb(px, n, out, LZ_HEADER_SIZE, this.#htab);
     if (rgba) op = compressAlpha(px, n, out, op, this.#htab);
-    return out.slice(0, op);
+    return out.subarray(0, op);
   }
 }
 
