@@ -1,4 +1,5 @@
 import { MAX_IMAGE_PIXELS } from "../pixels.js";
+import { QuicWasmEncoder } from "./quic-encode-wasm.js";
 import { QUIC_HEADER_BYTES, QUIC_MAGIC, QuicImageType } from "./quic-header.js";
 import {
   MODEL_STATE_WORDS,
@@ -74,11 +75,37 @@ const RGB_ROW_WORDS_PER_PIXEL = 3;
 const PLANE_ROW_WORDS_PER_PIXEL = 2;
 const ROW_SLACK_WORDS = 8;
 
+export interface QuicEncoderOptions {
+  /**
+   * Encode in WebAssembly when the platform has it (default true; the same bytes). false always
+   * uses the JS encoder.
+   */
+  wasm?: boolean;
+}
+
+/**
+ * An encoder whose WebAssembly memory is larger than this after an image drops its instance (a
+ * new one is made for the next image), so one very large stream does not pin its memory for the
+ * encoder's lifetime. The memory holds the stream and a few rows: 64 MiB is far more than a
+ * 3840x2160 photo needs.
+ */
+const WASM_RETAIN_BYTES = 64 << 20;
+
 /**
  * A QUIC encoder that keeps its model tables and output buffer between images. The stream that
  * `encode` returns is a view of that buffer and stays valid until the next `encode` call.
+ *
+ * With WebAssembly (the default where available), each QuicEncoder instantiates the module
+ * (assembly/quic-encode.ts, quic-encode-wasm.ts) on its first image and keeps the instance; its
+ * memory holds the stream, the rows being coded (copied in about 128 KB at a time) and small
+ * per-row buffers, and grows to the largest stream (up to WASM_RETAIN_BYTES, past which the
+ * instance is dropped after that image); the stream returned is then a view of that memory. The
+ * JS encoder below, which gives the same bytes, is used when WebAssembly is missing or refuses
+ * the module, when its memory cannot grow to a stream, or with `{ wasm: false }`.
  */
 export class QuicEncoder {
+  /** undefined: not instantiated yet; null: the JS encoder only. */
+  private wasm: QuicWasmEncoder | null | undefined;
   private out = new Int32Array(0);
   /** Next output word index, the word being filled, and its free bits (see the file comment). */
   private wo = 0;
@@ -94,6 +121,20 @@ export class QuicEncoder {
   private readonly counters = newCounters();
   private readonly state = new Int32Array(MODEL_STATE_WORDS);
   private scratch = new Int32Array(0);
+
+  constructor(opts: QuicEncoderOptions = {}) {
+    if (opts.wasm === false) this.wasm = null;
+  }
+
+  /** Whether this encoder encodes in WebAssembly (instantiates the module if not done yet). */
+  get usesWasm(): boolean {
+    return this.wasmEncoder() !== null;
+  }
+
+  private wasmEncoder(): QuicWasmEncoder | null {
+    if (this.wasm === undefined) this.wasm = QuicWasmEncoder.create();
+    return this.wasm;
+  }
 
   /**
    * Encodes a BGRA image as a QUIC stream of the given type (the QUIC image's data, starting with
@@ -111,6 +152,17 @@ export class QuicEncoder {
     }
     const needBytes = (height - 1) * stride + width * 4;
     if (data.length < needBytes) throw new RangeError(`image data too short: ${data.length} < ${needBytes}`);
+
+    const wasm = this.wasmEncoder();
+    if (wasm !== null) {
+      let stream: Uint8Array | null = null;
+      try {
+        stream = wasm.encode(data, width, height, stride, IMAGE_TYPES[type]);
+      } finally {
+        if (wasm.memoryBytes > WASM_RETAIN_BYTES) this.wasm = undefined;
+      }
+      if (stream !== null) return stream;
+    }
 
     // Pixel words (0xAARRGGBB, as int32): a view of the caller's data when it is aligned, else a
     // packed copy.
