@@ -1,4 +1,4 @@
-import { LazyWasmModule, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { LZ_ENCODE_WASM } from "../wasm/lz-encode.wasm.js";
 
 /** The exports of assembly/lz-encode.ts (addresses are i32 in JS: read them >>> 0). */
@@ -14,13 +14,6 @@ const MODULE = /* @__PURE__ */ new LazyWasmModule(LZ_ENCODE_WASM);
 const FUNCTIONS = ["input_ptr", "output_ptr", "prepare", "encode"] as const;
 
 /**
- * An LzEncoder drops its instance after an encode leaves the memory larger than this (a new one
- * is made for the next image), so one very large image does not pin its memory for the life of
- * the encoder. 64 MiB holds a 3840x2160 RGB32 image with its stream.
- */
-export const LZ_WASM_RETAIN_BYTES = 64 << 20;
-
-/**
  * The LZ encoder of lz-encoder.ts in WebAssembly (assembly/lz-encode.ts): the same stream, byte
  * for byte, for RGB32 and RGBA. Each instance has its own linear memory holding the 32 KiB hash
  * table, a copy of the pixels and the stream; it grows to the largest image seen and never shrinks
@@ -29,23 +22,14 @@ export const LZ_WASM_RETAIN_BYTES = 64 << 20;
  * Use: `input(n, rgba)` to get the area to fill with the n pixels (B, G, R, A bytes, coded order),
  * then `encode(n, rgba)`.
  */
-export class LzWasmEncoder {
-  readonly #exports: LzEncodeExports;
-
-  private constructor(exports: LzEncodeExports) {
-    this.#exports = exports;
-  }
+export class LzWasmEncoder extends WasmInstance<LzEncodeExports> {
 
   /** A new encoder, or null where WebAssembly is unavailable or refuses the module. */
   static create(): LzWasmEncoder | null {
-    const exports = MODULE.instantiate(FUNCTIONS);
-    return exports === null ? null : new LzWasmEncoder(exports as unknown as LzEncodeExports);
+    const exports = MODULE.instantiate<LzEncodeExports>(FUNCTIONS);
+    return exports && new LzWasmEncoder(exports);
   }
 
-  /** The current size of the instance's memory, in bytes. */
-  get memoryBytes(): number {
-    return this.#exports.memory.buffer.byteLength;
-  }
 
   /**
    * Makes room for n pixels and their stream, and returns the view (n * 4 bytes) to write the
@@ -53,7 +37,7 @@ export class LzWasmEncoder {
    * may allow less).
    */
   input(n: number, rgba: boolean): Uint8Array | null {
-    const e = this.#exports;
+    const e = this.exports;
     if (e.prepare(n, rgba ? 1 : 0) === 0) return null;
     return new Uint8Array(e.memory.buffer, e.input_ptr() >>> 0, n * 4);
   }
@@ -64,7 +48,7 @@ export class LzWasmEncoder {
    * next call of input() (which may also detach it when the memory grows).
    */
   encode(n: number, rgba: boolean): Uint8Array {
-    const e = this.#exports;
+    const e = this.exports;
     const out = e.output_ptr(n) >>> 0;
     const len = e.encode(n, rgba ? 1 : 0) >>> 0;
     return new Uint8Array(e.memory.buffer, out, len);

@@ -20,7 +20,7 @@
 import { LZ_HEADER_SIZE, LZ_MAGIC, LZ_VERSION } from "./lz-header.js";
 import { LzImageType } from "./lz-image-type.js";
 import { checkEncoderImage, codedPixels, type EncoderImage } from "./encoder-image.js";
-import { LZ_WASM_RETAIN_BYTES, LzWasmEncoder } from "./lz-encode-wasm.js";
+import { LzWasmEncoder } from "./lz-encode-wasm.js";
 import { writeU32be } from "./write-u32be.js";
 
 export type LzEncodeType = "rgb32" | "rgba";
@@ -322,7 +322,7 @@ export interface LzEncoderOptions {
  *
  * Images are encoded in WebAssembly where available (LzWasmEncoder: the encoder's own wasm memory
  * holds a copy of the pixels and the stream, about twice the image's bytes at the largest image;
- * it is dropped after an image leaves it over LZ_WASM_RETAIN_BYTES), else by the JS passes (also
+ * it is dropped after an image leaves it over WASM_RETAIN_BYTES, wasm/lazy-wasm-module.ts), else by the JS passes (also
  * when the wasm memory cannot grow to the image). Both give the same bytes.
  */
 export class LzEncoder {
@@ -360,7 +360,7 @@ export class LzEncoder {
     writeU32be(out, 24, topDown ? 1 : 0);
     const stream = out.slice();
     const wasm = this.#wasm;
-    if (wasm && wasm.memoryBytes > LZ_WASM_RETAIN_BYTES) this.#wasm = undefined;
+    if (wasm?.oversized) this.#wasm = undefined;
     return stream;
   }
 

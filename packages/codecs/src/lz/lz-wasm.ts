@@ -1,5 +1,5 @@
 import { CodecError } from "../errors.js";
-import { LazyWasmModule, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { LZ_DECODE_WASM } from "../wasm/lz-decode.wasm.js";
 import { LZ_HEADER_SIZE } from "./lz-header.js";
 import { LzImageType, palettePixelsPerByte } from "./lz-image-type.js";
@@ -59,13 +59,6 @@ export function isShortFlatLzStream(type: number, pixels: number, bytes: number)
 const MAX_STREAM_BYTES = 2 ** 31;
 
 /**
- * The memory of the shared decoder is dropped after a decode leaves it larger than this (a new
- * instance is made for the next image), so one very large image, or a large hostile stream, does
- * not pin its memory for the life of the page. 64 MiB holds a 3840x2160 image with its stream.
- */
-const WASM_RETAIN_BYTES = 64 << 20;
-
-/**
  * The LZ decoder of lz-passes.ts in WebAssembly (assembly/lz-decode.ts): the same pixels and the
  * same errors (code, message, offset) for every stream and image type. It needs no warm-up:
  * its first call already runs compiled code (V8's baseline wasm code, optimized code from a later
@@ -76,23 +69,14 @@ const WASM_RETAIN_BYTES = 64 << 20;
  * the packed index bytes (stride * height, +16). The memory grows to the largest image decoded
  * and never shrinks (sharedLzWasmDecoder drops its instance past WASM_RETAIN_BYTES).
  */
-export class LzWasmDecoder {
-  readonly #exports: LzDecodeExports;
-
-  private constructor(exports: LzDecodeExports) {
-    this.#exports = exports;
-  }
+export class LzWasmDecoder extends WasmInstance<LzDecodeExports> {
 
   /** A new decoder, or null where WebAssembly is unavailable or refuses the module. */
   static create(): LzWasmDecoder | null {
-    const exports = MODULE.instantiate(FUNCTIONS);
-    return exports === null ? null : new LzWasmDecoder(exports as unknown as LzDecodeExports);
+    const exports = MODULE.instantiate<LzDecodeExports>(FUNCTIONS);
+    return exports && new LzWasmDecoder(exports);
   }
 
-  /** The current size of the instance's memory, in bytes. */
-  get memoryBytes(): number {
-    return this.#exports.memory.buffer.byteLength;
-  }
 
   /**
    * Decodes `data`, a complete LZ stream whose header the caller has read and checked (as
@@ -114,7 +98,7 @@ export class LzWasmDecoder {
     out: Uint8Array,
     auto = false,
   ): boolean {
-    const e = this.#exports;
+    const e = this.exports;
     if (data.length > MAX_STREAM_BYTES) return false;
     const pixels = width * height;
     const ppb = palettePixelsPerByte(type);
@@ -143,7 +127,7 @@ export class LzWasmDecoder {
    * not written then). Returns false, without decoding, when the memory cannot grow that far.
    */
   decodeAlpha(data: Uint8Array, width: number, height: number, topDown: boolean, target: Uint8Array): boolean {
-    const e = this.#exports;
+    const e = this.exports;
     if (data.length > MAX_STREAM_BYTES) return false;
     const pixels = width * height;
     const src = e.prepare(data.length, pixels, 0) >>> 0;
@@ -159,7 +143,7 @@ export class LzWasmDecoder {
 
   #check(status: number): void {
     if (status === 0) return;
-    if (status < STATUS_MESSAGES.length) throw new CodecError("ERR_LZ_CORRUPT", STATUS_MESSAGES[status], this.#exports.error_pos() >>> 0);
+    if (status < STATUS_MESSAGES.length) throw new CodecError("ERR_LZ_CORRUPT", STATUS_MESSAGES[status], this.exports.error_pos() >>> 0);
     throw new Error(`lz-decode wasm: unexpected status ${status}`);
   }
 }
@@ -184,6 +168,6 @@ export function sharedLzWasmDecoder(): LzWasmDecoder | null {
 
 /** After a decode: drops the shared instance when its memory grew past WASM_RETAIN_BYTES. */
 export function trimSharedLzWasmDecoder(): void {
-  if (shared && shared.memoryBytes > WASM_RETAIN_BYTES) shared = undefined;
+  if (shared?.oversized) shared = undefined;
 }
 

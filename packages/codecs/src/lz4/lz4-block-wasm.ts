@@ -1,4 +1,4 @@
-import { LazyWasmModule, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { LZ4_BLOCK_WASM } from "../wasm/lz4-block.wasm.js";
 
 /** The exports of assembly/lz4-block.ts (addresses and lengths are i32 in JS: read them >>> 0). */
@@ -22,17 +22,12 @@ const FUNCTIONS = ["input_ptr", "output_ptr", "prepare", "compress"] as const;
  *
  * Use: `input(n, head)` to get the area to fill with the n input bytes, then `compress(n, head)`.
  */
-export class Lz4WasmCompressor {
-  readonly #exports: Lz4BlockExports;
-
-  private constructor(exports: Lz4BlockExports) {
-    this.#exports = exports;
-  }
+export class Lz4WasmCompressor extends WasmInstance<Lz4BlockExports> {
 
   /** A new compressor, or null where WebAssembly is unavailable (use compressLz4Block then). */
   static create(): Lz4WasmCompressor | null {
-    const exports = MODULE.instantiate(FUNCTIONS);
-    return exports === null ? null : new Lz4WasmCompressor(exports as unknown as Lz4BlockExports);
+    const exports = MODULE.instantiate<Lz4BlockExports>(FUNCTIONS);
+    return exports && new Lz4WasmCompressor(exports);
   }
 
   /**
@@ -41,7 +36,7 @@ export class Lz4WasmCompressor {
    * most 4 GiB, a browser may allow less).
    */
   input(n: number, head: number): Uint8Array | null {
-    const e = this.#exports;
+    const e = this.exports;
     if (e.prepare(n, head) === 0) return null;
     return new Uint8Array(e.memory.buffer, e.input_ptr() >>> 0, n);
   }
@@ -52,7 +47,7 @@ export class Lz4WasmCompressor {
    * valid until the next call of input() (which may also detach it when the memory grows).
    */
   compress(n: number, head: number): Uint8Array {
-    const e = this.#exports;
+    const e = this.exports;
     const out = e.output_ptr(n) >>> 0;
     const len = e.compress(n, head) >>> 0;
     return new Uint8Array(e.memory.buffer, out, head + len);

@@ -91,14 +91,6 @@ export interface QuicDecoderOptions {
 }
 
 /**
- * A decoder whose WebAssembly memory is larger than this after a decode drops its instance (a
- * new one is made for the next image), so one very large image, or a hostile header claiming
- * one, does not pin its memory for the decoder's lifetime. 64 MiB holds a 3840x2160 image with
- * its stream.
- */
-const WASM_RETAIN_BYTES = 64 << 20;
-
-/**
  * A QUIC decoder that keeps its model tables and buffers between images. Decoding is synchronous;
  * one instance must not be used from two decodes at once (it never is, in single-threaded JS).
  *
@@ -166,7 +158,7 @@ export class QuicDecoder {
       try {
         done = wasm.decode(data, type, width, height, image.data);
       } finally {
-        if (wasm.memoryBytes > WASM_RETAIN_BYTES) this.wasm = undefined;
+        if (wasm.oversized) this.wasm = undefined;
       }
       if (done) return image;
     }

@@ -1,4 +1,4 @@
-import { LazyWasmModule, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { QUIC_ENCODE_WASM } from "../wasm/quic-encode.wasm.js";
 
 /** The exports of assembly/quic-encode.ts (addresses and lengths are i32 in JS: read them >>> 0). */
@@ -27,23 +27,14 @@ const CHUNK_BYTES = 128 << 10;
  * to the largest stream (and chunk) and never shrinks; `memoryBytes` tells its size, and
  * dropping the instance releases it.
  */
-export class QuicWasmEncoder {
-  readonly #exports: QuicEncodeExports;
-
-  private constructor(exports: QuicEncodeExports) {
-    this.#exports = exports;
-  }
+export class QuicWasmEncoder extends WasmInstance<QuicEncodeExports> {
 
   /** A new encoder, or null where WebAssembly is unavailable or refuses the module. */
   static create(): QuicWasmEncoder | null {
-    const exports = MODULE.instantiate(FUNCTIONS);
-    return exports === null ? null : new QuicWasmEncoder(exports as unknown as QuicEncodeExports);
+    const exports = MODULE.instantiate<QuicEncodeExports>(FUNCTIONS);
+    return exports && new QuicWasmEncoder(exports);
   }
 
-  /** The current size of the instance's memory, in bytes. */
-  get memoryBytes(): number {
-    return this.#exports.memory.buffer.byteLength;
-  }
 
   /**
    * Encodes a BGRA image whose arguments the caller has checked (width * 4 <= stride, data long
@@ -52,7 +43,7 @@ export class QuicWasmEncoder {
    * grow to the image's stream.
    */
   encode(data: Uint8Array, width: number, height: number, stride: number, type: number): Uint8Array | null {
-    const e = this.#exports;
+    const e = this.exports;
     const rowBytes = width * 4;
     const chunkRows = Math.max(1, Math.min(height, Math.floor(CHUNK_BYTES / rowBytes)));
     const at = e.prepare(width, height, chunkRows, type) >>> 0;

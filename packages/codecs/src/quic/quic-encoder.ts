@@ -84,14 +84,6 @@ export interface QuicEncoderOptions {
 }
 
 /**
- * An encoder whose WebAssembly memory is larger than this after an image drops its instance (a
- * new one is made for the next image), so one very large stream does not pin its memory for the
- * encoder's lifetime. The memory holds the stream and a few rows: 64 MiB is far more than a
- * 3840x2160 photo needs.
- */
-const WASM_RETAIN_BYTES = 64 << 20;
-
-/**
  * A QUIC encoder that keeps its model tables and output buffer between images. The stream that
  * `encode` returns is a view of that buffer and stays valid until the next `encode` call.
  *
@@ -159,7 +151,7 @@ export class QuicEncoder {
       try {
         stream = wasm.encode(data, width, height, stride, IMAGE_TYPES[type]);
       } finally {
-        if (wasm.memoryBytes > WASM_RETAIN_BYTES) this.wasm = undefined;
+        if (wasm.oversized) this.wasm = undefined;
       }
       if (stream !== null) return stream;
     }

@@ -1,5 +1,5 @@
 import { CodecError } from "../errors.js";
-import { LazyWasmModule, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { QUIC_DECODE_WASM } from "../wasm/quic-decode.wasm.js";
 
 /** The exports of assembly/quic-decode.ts (addresses are i32 in JS: read them >>> 0). */
@@ -26,23 +26,14 @@ const ERR_RUN = 2;
  * pixel), after about 10 KB of tables. The memory grows to the largest image decoded and never
  * shrinks; `memoryBytes` tells its size, and dropping the instance releases it.
  */
-export class QuicWasmDecoder {
-  readonly #exports: QuicDecodeExports;
-
-  private constructor(exports: QuicDecodeExports) {
-    this.#exports = exports;
-  }
+export class QuicWasmDecoder extends WasmInstance<QuicDecodeExports> {
 
   /** A new decoder, or null where WebAssembly is unavailable or refuses the module. */
   static create(): QuicWasmDecoder | null {
-    const exports = MODULE.instantiate(FUNCTIONS);
-    return exports === null ? null : new QuicWasmDecoder(exports as unknown as QuicDecodeExports);
+    const exports = MODULE.instantiate<QuicDecodeExports>(FUNCTIONS);
+    return exports && new QuicWasmDecoder(exports);
   }
 
-  /** The current size of the instance's memory, in bytes. */
-  get memoryBytes(): number {
-    return this.#exports.memory.buffer.byteLength;
-  }
 
   /**
    * Decodes `data`, a QUIC stream whose header (type, width, height) the caller has parsed and
@@ -51,7 +42,7 @@ export class QuicWasmDecoder {
    * Returns false, without decoding, when the memory cannot grow to the image.
    */
   decode(data: Uint8Array, type: number, width: number, height: number, out: Uint8Array): boolean {
-    const e = this.#exports;
+    const e = this.exports;
     const inBytes = (data.length >>> 2) * 4; // whole words only: the rest is never read
     const at = e.prepare(data.length, width, height) >>> 0;
     if (at === 0) return false;

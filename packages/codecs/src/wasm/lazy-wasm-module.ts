@@ -25,6 +25,27 @@ interface WasmApiLike {
   Instance: new (module: object, imports: Record<string, never>) => WasmInstanceLike;
 }
 
+/**
+ * A codec's wasm instance is dropped after a call that leaves its memory larger than this (wasm
+ * memory never shrinks), so one huge image, or a hostile header, cannot pin memory for good.
+ */
+export const WASM_RETAIN_BYTES = 64 << 20;
+
+/** The codecs' wasm wrappers: one instance's exports, and the size of its memory. */
+export abstract class WasmInstance<E extends { memory: WasmMemoryLike }> {
+  protected constructor(protected readonly exports: E) {}
+
+  /** The current size of the instance's memory, in bytes. */
+  get memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  /** True once the memory grew past WASM_RETAIN_BYTES: drop the instance (a new one is made when needed). */
+  get oversized(): boolean {
+    return this.memoryBytes > WASM_RETAIN_BYTES;
+  }
+}
+
 /** A generated module (base64 bytes, no imports): compiled on first use, once per process. */
 export class LazyWasmModule {
   readonly #base64: string;
@@ -40,6 +61,9 @@ export class LazyWasmModule {
    * function and `memory`; null when WebAssembly is unavailable, refuses the module, or the
    * exports do not match.
    */
+  instantiate(functions: readonly string[]): Record<string, unknown> | null;
+  /** As instantiate(), typed as the module's exports `E` (checked: `functions` and `memory`). */
+  instantiate<E>(functions: readonly string[]): E | null;
   instantiate(functions: readonly string[]): Record<string, unknown> | null {
     const api = (globalThis as { WebAssembly?: WasmApiLike }).WebAssembly;
     if (api === undefined) return null;
