@@ -50,11 +50,18 @@ export function makeEncoderCase(codec: EncoderCodec, v: BenchVector, image: Enco
       return { ...base, referenceStream: v.lz, run: () => encoders.lz.encode(image) };
     case "glz": {
       let dict = new GlzEncoderDictionary(dictPixels);
-      return { ...base, referenceStream: v.glz, setup: () => void (dict = new GlzEncoderDictionary(dictPixels)), run: () => encodeGlz(image, dict) };
+      // The previous dictionary is disposed first, as the C harness destroys its encoder and
+      // dictionary before creating the next (and malloc then hands them the same memory).
+      const setup = (): void => {
+        dict.dispose();
+        dict = new GlzEncoderDictionary(dictPixels);
+      };
+      return { ...base, referenceStream: v.glz, setup, run: () => encodeGlz(image, dict) };
     }
     case "glz-repeat": {
       let dict = new GlzEncoderDictionary(dictPixels);
       const setup = (): void => {
+        dict.dispose();
         dict = new GlzEncoderDictionary(dictPixels);
         encodeGlz(image, dict);
       };

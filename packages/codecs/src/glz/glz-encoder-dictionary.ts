@@ -54,6 +54,32 @@ function initialArenaPixels(maxArena: number): number {
   return Math.min(maxArena, Math.max(1 << 18, Math.min(want, 1 << 22)));
 }
 
+/** A dictionary's big tables (about 4 MB of hash table and the pixel ring). */
+interface Tables {
+  arena: Int32Array;
+  htab: Int32Array;
+  htabLines: Int32Array;
+}
+
+/**
+ * The tables of the last disposed dictionary, for the next one: a server whose clients come
+ * and go then does not map (and page-fault) fresh memory for every client. One set at most, so
+ * what is kept is bounded by the largest dictionary that was disposed.
+ */
+let spare: Tables | undefined;
+
+function giveTables(t: Tables): void {
+  if (!spare || spare.arena.length < t.arena.length) spare = t;
+}
+
+/** The spare tables when their ring holds at least `arenaPixels` (they are then no longer spare). */
+function takeTables(arenaPixels: number): Tables | undefined {
+  const t = spare;
+  if (!t || t.arena.length < arenaPixels) return undefined;
+  spare = undefined;
+  return t;
+}
+
 /** One image in the encoder's window. */
 export interface GlzEncoderImage {
   readonly id: number;
@@ -103,7 +129,7 @@ export class GlzEncoderDictionary {
   /** The window the client announced (glz_dictionary_window_size, pixels), at most 2^25. */
   readonly windowPixels: number;
   /** Hash table: global position (mod 2^25) << 7 | check bits. Used by encodeGlz. */
-  readonly htab = new Int32Array(1 << GLZ_HASH_LOG);
+  readonly htab: Int32Array;
   /**
    * One bit per line of 16 hash entries (64 bytes), set once any entry of the line was written
    * since the table was last cleared; the entries of a clear line are all 0. The colour pass does
@@ -111,7 +137,7 @@ export class GlzEncoderDictionary {
    * instead of the table, whose 4 MB are cold in the caches and TLB (the loop waits on those loads).
    * Used by encodeGlz (which keeps it in step with `htab`).
    */
-  readonly htabLines = new Int32Array(1 << (GLZ_HASH_LOG - 9));
+  readonly htabLines: Int32Array;
   /** The pixel ring: every image of the window, each contiguous (even length). Used by encodeGlz. */
   arena: Int32Array;
   /** The same memory as pairs of pixels (match extension compares two at a time). Used by encodeGlz. */
@@ -128,18 +154,40 @@ export class GlzEncoderDictionary {
   readonly #maxArena: number;
   /** The largest image the window admitted (at most the window). */
   #largest = 0;
+  #disposed = false;
 
   constructor(windowPixels: number) {
     if (!Number.isInteger(windowPixels) || windowPixels < 0) throw new RangeError(`bad GLZ window size ${windowPixels}`);
     this.windowPixels = Math.min(windowPixels, GLZ_MAX_WINDOW_PIXELS);
     this.#maxArena = 2 * this.windowPixels;
-    // Write the (already zero) tables once so their pages are mapped now, once per client,
-    // rather than page-faulted in one by one while the first images are coded (the hash table
-    // last: the first image's random probes then start on a warm cache).
-    this.arena = new Int32Array(evenLength(initialArenaPixels(this.#maxArena)));
-    this.arena.fill(0);
+    const want = evenLength(initialArenaPixels(this.#maxArena));
+    // The tables of a disposed dictionary when there is one (as malloc hands C's encoder the
+    // memory its predecessor freed): their pages are mapped already. New ones are written once
+    // so that their pages get mapped now, once per client, rather than page-faulted in one by
+    // one while the first images are coded. The hash table last either way: the first image's
+    // random probes then start on a warm cache.
+    const reused = takeTables(want);
+    this.arena = reused?.arena ?? new Int32Array(want);
+    this.htab = reused?.htab ?? new Int32Array(1 << GLZ_HASH_LOG);
+    this.htabLines = reused?.htabLines ?? new Int32Array(1 << (GLZ_HASH_LOG - 9));
+    if (!reused) this.arena.fill(0);
     this.arena64 = new BigInt64Array(this.arena.buffer);
+    this.htabLines.fill(0);
     this.htab.fill(0);
+  }
+
+  /**
+   * Ends this dictionary (its client left): its tables go to the next dictionary created, and
+   * any later use of this one throws. Optional: a dictionary that is merely dropped is
+   * garbage-collected as usual.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.reset();
+    this.#disposed = true;
+    giveTables({ arena: this.arena, htab: this.htab, htabLines: this.htabLines });
+    this.arena = new Int32Array(0);
+    this.arena64 = new BigInt64Array(0);
   }
 
   /** The id the next image will get. */
@@ -205,6 +253,7 @@ export class GlzEncoderDictionary {
    * server never sends them as GLZ) and is then coded on its own.
    */
   add(type: number, pixels: Int32Array): GlzEncoderEntry {
+    if (this.#disposed) throw new Error("this GLZ dictionary was disposed");
     const size = pixels.length;
     recentSizes[recentNext] = size;
     recentNext = (recentNext + 1) & 3;

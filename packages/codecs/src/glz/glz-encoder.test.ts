@@ -303,3 +303,52 @@ describe("encodeGlz across images (one dictionary per client)", () => {
     );
   });
 });
+
+describe("GlzEncoderDictionary.dispose", () => {
+  const sequence = (): { img: TestImage; type: "rgb32" | "rgba" }[] => [
+    { img: pngAsBgrx("ui_1280x800"), type: "rgb32" },
+    { img: randomImage(300, 200, 4, 40, 7), type: "rgba" },
+    { img: pngAsBgrx("uitile_256x256"), type: "rgb32" },
+    { img: scrolled(pngAsBgrx("term_1280x800"), 17, randomImage(1280, 17, 9, 8)), type: "rgb32" },
+    { img: randomImage(300, 200, 4, 40, 8), type: "rgba" },
+  ];
+  const encodeAll = (dict: GlzEncoderDictionary) => sequence().map(({ img, type }) => encodeGlz(img, dict, type));
+
+  it("the next dictionary takes the disposed one's tables, old contents and all, and codes the same streams as a new one", () => {
+    const first = new GlzEncoderDictionary(1 << 22);
+    const streams = encodeAll(first);
+    const { arena, htab } = first;
+    first.dispose();
+    const reusing = new GlzEncoderDictionary(1 << 22);
+    expect(reusing.arena).toBe(arena);
+    expect(reusing.htab).toBe(htab);
+    const fresh = new GlzEncoderDictionary(1 << 22);
+    expect(fresh.arena).not.toBe(arena);
+    const again = encodeAll(reusing);
+    const reference = encodeAll(fresh);
+    for (let i = 0; i < streams.length; i++) {
+      expect(Buffer.compare(Buffer.from(again[i]!), Buffer.from(reference[i]!)), `image ${i}`).toBe(0);
+      expect(Buffer.compare(Buffer.from(streams[i]!), Buffer.from(reference[i]!)), `image ${i}`).toBe(0);
+    }
+    reusing.dispose();
+    fresh.dispose();
+  });
+
+  it("a disposed dictionary refuses new images with a clear error; disposing twice is harmless", () => {
+    const dict = new GlzEncoderDictionary(1 << 20);
+    encodeGlz(randomImage(64, 64, 4, 16, 1), dict);
+    dict.dispose();
+    dict.dispose();
+    expect(() => encodeGlz(randomImage(64, 64, 4, 16, 2), dict)).toThrow(/disposed/);
+  });
+
+  it("tables too small for the next dictionary are not taken", () => {
+    new GlzEncoderDictionary(1 << 24); // takes the spare tables earlier tests left
+    const small = new GlzEncoderDictionary(1 << 16); // a ring of 2^17 pixels at most
+    const { arena } = small;
+    small.dispose();
+    const big = new GlzEncoderDictionary(1 << 24);
+    expect(big.arena).not.toBe(arena);
+    big.dispose();
+  });
+});

@@ -54,3 +54,23 @@ describe("ClientImageEncoder ZLIB_GLZ", () => {
     expect(enc.stats.FromCache).toEqual({ count: 1, bytes: 0, pixels: 1600 });
   });
 });
+
+describe("ClientImageEncoder.dispose", () => {
+  it("ends the client's GLZ dictionary once; later images go out as LZ", () => {
+    let disposed = 0;
+    const base = defaultEncoders();
+    const encoders = {
+      ...base,
+      glz: (w: number) => {
+        const g = base.glz!(w);
+        return { encode: g.encode, dispose: () => (disposed++, g.dispose()) };
+      },
+    };
+    const enc = new ClientImageEncoder(encoders, "glz", caps());
+    expect(enc.encodePixels(textish(64, 64)).type).toBe(img.ImageType.GlzRgb);
+    enc.dispose();
+    enc.dispose();
+    expect(disposed).toBe(1);
+    expect(enc.encodePixels(textish(64, 64)).type).toBe(img.ImageType.LzRgb);
+  });
+});

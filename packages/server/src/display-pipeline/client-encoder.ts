@@ -16,10 +16,17 @@ export interface EncoderSet {
   quic?: (p: Pixels) => Uint8Array;
   lz?: (p: Pixels) => Uint8Array;
   lz4?: (p: Pixels) => Uint8Array;
-  /** GLZ needs the client's dictionary: created per client with its window. */
-  glz?: (windowPixels: number) => (p: Pixels) => Uint8Array;
+  /** GLZ needs the client's dictionary: created per client with its window, ended with the client. */
+  glz?: (windowPixels: number) => GlzClientEncoder;
   /** zlib (RFC 1950) compression of a GLZ stream, for ZLIB_GLZ_RGB images (type 107). */
   deflate?: (data: Uint8Array) => Uint8Array;
+}
+
+/** One client's GLZ encoder (its dictionary). */
+export interface GlzClientEncoder {
+  encode(p: Pixels): Uint8Array;
+  /** The client left: release the dictionary. */
+  dispose(): void;
 }
 
 /** --zlib-glz-wan-compression, as spice-server names it. */
@@ -27,7 +34,7 @@ export type ZlibGlzWanMode = "auto" | "never" | "always";
 
 /** Per-client image encoding: applies the compression policy with what the client supports. */
 export class ClientImageEncoder {
-  private glzEncode?: (p: Pixels) => Uint8Array;
+  private glz?: GlzClientEncoder;
   /** Images sent, by image type name. */
   readonly stats: Record<string, { count: number; bytes: number; pixels: number }> = {};
 
@@ -38,7 +45,13 @@ export class ClientImageEncoder {
     /** Is ZLIB_GLZ on now (asked per image: `always`, or `auto` on a slow link)? */
     private readonly zlibGlz: () => boolean = () => false,
   ) {
-    if (encoders.glz && caps.glzWindow > 0) this.glzEncode = encoders.glz(caps.glzWindow);
+    if (encoders.glz && caps.glzWindow > 0) this.glz = encoders.glz(caps.glzWindow);
+  }
+
+  /** The client left (or re-initialised its display): ends its GLZ dictionary. */
+  dispose(): void {
+    this.glz?.dispose();
+    this.glz = undefined;
   }
 
   /** The effective mode: the client's PREFERRED_COMPRESSION wins, as in spice-server. */
@@ -85,7 +98,8 @@ export class ClientImageEncoder {
 
   encodePixels(pixels: Pixels): img.Image {
     const e = this.encoders;
-    const glz = this.glzEncode && pixels.width * pixels.height < this.caps.glzWindow ? this.glzEncode : undefined;
+    const g = this.glz;
+    const glz = g && pixels.width * pixels.height < this.caps.glzWindow ? (p: Pixels) => g.encode(p) : undefined;
     let image: img.Image;
     const pick = (type: number, f: ((p: Pixels) => Uint8Array) | undefined): img.Image | undefined =>
       f ? binaryImage(type, pixels.width, pixels.height, f(pixels)) : undefined;

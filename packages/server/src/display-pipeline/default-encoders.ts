@@ -18,7 +18,8 @@ export function defaultEncoders(): EncoderSet {
     lz4: (p) => encodeLz4(p),
     glz: (windowPixels) => {
       const dict = new GlzEncoderDictionary(windowPixels);
-      return (p) => encodeGlz(p, dict);
+      // Disposed, its tables go to the next client's dictionary.
+      return { encode: (p) => encodeGlz(p, dict), dispose: () => dict.dispose() };
     },
     // Level 3, spice-server's ZLIB_DEFAULT_COMPRESSION_LEVEL: ~2.5x smaller GLZ for text-like pictures.
     deflate: (data) => new Uint8Array(deflateSync(data, { level: ZLIB_LEVEL })),

@@ -184,6 +184,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
       // a few screens of pixels (the GLZ encoder keeps a copy of every image in its window).
       const fb = this.opts.source.framebuffer();
       const glzWindow = Math.max(0, Math.min(b.glzDictionaryWindowSize, 1 << 25, Math.max(1 << 22, 4 * fb.width * fb.height)));
+      this.encoder?.dispose();
       this.encoder = new ClientImageEncoder(
         this.opts.encoders,
         this.opts.imageCompression,
@@ -325,6 +326,7 @@ export class ServerDisplayChannel extends ServerChannel<S, C> {
 
   protected override onClosed(): void {
     this.streams?.close();
+    this.encoder?.dispose();
     if (this.lossyTimer) clearTimeout(this.lossyTimer);
     this.lossyTimer = undefined;
   }
