@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 
 export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N] [--spice-html5 DIR]
-       saffron bench encoders [--json] [--filter RE] [--iterations N]
+       saffron bench encoders [--json] [--filter RE] [--iterations N] [--runs N]
        saffron bench workloads [--json] [--filter RE] [--runs N]
        saffron bench replay [--json] [--runs N] [--spice-html5 DIR] [--recording FILE]
        saffron bench latency [--json] [--presses N]
@@ -32,7 +32,8 @@ latency    Typing-to-pixel latency: a Saffron server in this process whose frame
                     (encoders, e.g. 'glz-repeat/term'), "workload/config" (workloads, e.g. '^seq/')
   --iterations N    timed calls per case (default: enough for about 0.5 s per case, at least 5)
   --runs N          runs per workload and configuration, each on a fresh server (default 1); median shown
-                    (replay: replays per client, default 3, after one warm-up each)
+                    (replay: replays per client, default 3, after one warm-up each; encoders: passes
+                    over every case, one after the other, default 1, the median and the range shown)
   --recording FILE  replay: replay this recording (made by an earlier run) instead of recording
                     a new one on Xspice; when FILE does not exist yet, the new recording is saved there
   --presses N       latency: key presses measured (default 200)
@@ -117,7 +118,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     throw new UsageError(`unknown benchmark ${JSON.stringify(target)} (one of ${BENCH_TARGETS.join(", ")})`);
   }
   opts.target = target as BenchTarget;
-  if (runsGiven && opts.target !== "workloads" && opts.target !== "replay") throw new UsageError("--runs is for 'bench workloads' and 'bench replay' only");
+  if (runsGiven && opts.target !== "workloads" && opts.target !== "replay" && opts.target !== "encoders") {
+    throw new UsageError("--runs is for 'bench workloads', 'bench replay' and 'bench encoders' only");
+  }
   if (opts.target === "replay" && !runsGiven) opts.runs = 3;
   if (opts.recording !== undefined && opts.target !== "replay") throw new UsageError("--recording is for 'bench replay' only");
   if (opts.presses !== undefined && opts.target !== "latency") throw new UsageError("--presses is for 'bench latency' only");

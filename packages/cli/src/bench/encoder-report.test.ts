@@ -43,6 +43,15 @@ describe("encoder benchmark report", () => {
     expect(text).toContain("Targets: 4 PASS, 2 MISS");
   });
 
+  it("with several runs: PASS/MISS on the runs' median, the range of ours/C on each row", () => {
+    const r = result({ mpps: 400, mppsRange: [300, 600] });
+    const text = formatEncoderTables([r], "header", 3);
+    expect(text).toMatch(/term_1280x800 +400\.0 +755 +0\.53 PASS .* ours\/C over 3 runs: 0\.40-0\.79\n/);
+    expect(text).toContain("median of 3 runs");
+    expect(JSON.parse(formatEncoderJsonLine(r))).toMatchObject({ mppsRange: [300, 600], vsCRange: [0.397, 0.795] });
+    expect(formatEncoderTables([result()], "header")).not.toContain("runs");
+  });
+
   it("names cases codec/image and swaps PNG RGBA to BGRX", () => {
     expect(encoderCaseKey({ codec: "glz-repeat", image: "ui_1280x800" })).toBe("glz-repeat/ui_1280x800");
     expect([...rgbaToBgrx(Uint8Array.of(1, 2, 3, 0, 4, 5, 6, 9), 2, 1).data]).toEqual([3, 2, 1, 255, 6, 5, 4, 255]);

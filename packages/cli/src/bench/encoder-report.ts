@@ -3,8 +3,10 @@ import { C_ENCODE_REFERENCE, C_MEMCPY_GBPS, SIZE_TOLERANCE, SPEED_TARGET, type E
 export interface EncoderResult {
   codec: EncoderCodec;
   image: string;
-  /** Our encode speed, megapixels/s at the median time. */
+  /** Our encode speed, megapixels/s at the median time (with several runs: the median of the runs'). */
   mpps: number;
+  /** With several runs (--runs): the slowest and fastest run's speed. */
+  mppsRange?: readonly [number, number];
   /** Our stream's size. */
   bytes: number;
   /** The reference size: the vector file (or, for glz-repeat, the C figure). */
@@ -34,6 +36,7 @@ export function formatEncoderJsonLine(r: EncoderResult): string {
     vsC: r.cMpps ? round3(r.mpps / r.cMpps) : null,
     sizeVsRef: r.refBytes ? round3(r.bytes / r.refBytes) : null,
     copyMpps: round1(r.copyMpps),
+    ...(r.mppsRange ? { mppsRange: r.mppsRange.map(round1), vsCRange: r.cMpps ? r.mppsRange.map((x) => round3(x / r.cMpps!)) : null } : {}),
   });
 }
 
@@ -45,8 +48,12 @@ const TITLES: Record<EncoderCodec, string> = {
   lz4: "LZ4 encode (Lz4Encoder, SPICE framing, one chunk)",
 };
 
-/** Human-readable tables, one per codec, with PASS/MISS on speed (ours/C) and size (ours/reference). */
-export function formatEncoderTables(results: readonly EncoderResult[], header: string): string {
+/**
+ * Human-readable tables, one per codec, with PASS/MISS on speed (ours/C) and size (ours/reference).
+ * With `runs` > 1 the speeds are the runs' medians (PASS/MISS on those) and each row also shows
+ * the range of ours/C over the runs.
+ */
+export function formatEncoderTables(results: readonly EncoderResult[], header: string, runs = 1): string {
   const lines: string[] = [header, ""];
   let pass = 0;
   let miss = 0;
@@ -68,8 +75,9 @@ export function formatEncoderTables(results: readonly EncoderResult[], header: s
       const speedMark = vsC === undefined ? "  -  " : mark(vsC >= SPEED_TARGET);
       const sizeMark = size === undefined ? "  -  " : mark(Math.abs(size - 1) <= SIZE_TOLERANCE);
       const same = r.identical === undefined ? "-" : r.identical ? "yes" : "no";
+      const range = r.mppsRange && r.cMpps ? `  ours/C over ${runs} runs: ${num(r.mppsRange[0] / r.cMpps, 2)}-${num(r.mppsRange[1] / r.cMpps, 2)}` : "";
       lines.push(
-        `${r.image.padEnd(width)}${num(r.mpps).padStart(8)}${num(r.cMpps, 0).padStart(8)}${num(vsC, 2).padStart(8)} ${speedMark}${int(r.bytes).padStart(11)}${int(r.refBytes).padStart(11)}${num(size, 3).padStart(7)}${same.padStart(6)} ${sizeMark}${num(r.copyMpps, 0).padStart(10)}${num(r.copyMpps ? r.mpps / r.copyMpps : undefined, 3).padStart(10)}`,
+        `${r.image.padEnd(width)}${num(r.mpps).padStart(8)}${num(r.cMpps, 0).padStart(8)}${num(vsC, 2).padStart(8)} ${speedMark}${int(r.bytes).padStart(11)}${int(r.refBytes).padStart(11)}${num(size, 3).padStart(7)}${same.padStart(6)} ${sizeMark}${num(r.copyMpps, 0).padStart(10)}${num(r.copyMpps ? r.mpps / r.copyMpps : undefined, 3).padStart(10)}${range}`,
       );
     }
     lines.push("");
@@ -78,6 +86,7 @@ export function formatEncoderTables(results: readonly EncoderResult[], header: s
     `copy = Uint8Array.set of the same width*height*4 bytes in this run (C memcpy on this machine: ${C_MEMCPY_GBPS} GB/s = ${Math.round((C_MEMCPY_GBPS * 1e9) / 4 / 1e6)} MP/s at 64 MiB).`,
   );
   lines.push(`C figures: codec-baselines.md (gcc -O2, median of 7; ±25% noise on this 2-vCPU VM). "same" = byte-identical to the vector file.`);
+  if (runs > 1) lines.push(`MP/s and copy MP/s: median of ${runs} runs over every case, one after the other (the machine's speed drifts over minutes).`);
   lines.push(`Targets: ${pass} PASS, ${miss} MISS`);
   return lines.join("\n") + "\n";
 }

@@ -72,4 +72,16 @@ describe("bench codecs", () => {
     expect(lines.filter((l) => l.codec !== "glz-repeat").every((l) => l.identical === true)).toBe(true);
     expect(lines.find((l) => l.codec === "glz-repeat")).toMatchObject({ bytes: 310, refBytes: 310 });
   });
+
+  it("bench encoders --runs 2: one line per case, the runs' median inside their range", async () => {
+    const out = captureStdout();
+    expect(await benchCommand(["encoders", "--json", "--filter", "^(lz|glz)/uitile", "--iterations", "1", "--runs", "2"])).toBe(0);
+    const lines = out.text().trimEnd().split("\n").map((l) => JSON.parse(l) as { codec: string; mpps: number; mppsRange: [number, number]; identical: boolean });
+    expect(lines.map((l) => l.codec)).toEqual(["lz", "glz"]);
+    for (const l of lines) {
+      expect(l.identical).toBe(true);
+      expect(l.mppsRange[0]).toBeLessThanOrEqual(l.mpps);
+      expect(l.mpps).toBeLessThanOrEqual(l.mppsRange[1]);
+    }
+  });
 });
