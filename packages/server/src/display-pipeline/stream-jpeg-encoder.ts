@@ -13,14 +13,36 @@ export interface JpegEncoder {
   encode(pixels: StreamPixels, quality: number): Promise<Uint8Array>;
 }
 
-/** BGRX → packed RGB (what libjpeg takes). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * BGRX → packed RGB (what libjpeg takes). Four pixels at a time as 32-bit words (four loads,
+ * three stores) when the rows allow it: a 20 fps stream converts ~2.4 Mpixel/s here.
+ */
 export function bgrxToRgb(p: StreamPixels): Uint8Array {
   const { width, height, stride, data } = p;
   const out = new Uint8Array(width * height * 3);
+  const quads = LITTLE_ENDIAN && data.byteOffset % 4 === 0 && stride % 4 === 0 ? width >> 2 : 0;
+  const src = quads ? new Uint32Array(data.buffer, data.byteOffset, (data.byteLength >> 2)) : undefined;
+  const dst = quads ? new Uint32Array(out.buffer, 0, out.length >> 2) : undefined;
   let o = 0;
   for (let y = 0; y < height; y++) {
     let i = y * stride;
-    for (let x = 0; x < width; x++, i += 4, o += 3) {
+    let x = 0;
+    if (src && dst && (o & 3) === 0) {
+      let s = i >> 2;
+      let d = o >> 2;
+      for (; x < quads * 4; x += 4, s += 4, d += 3) {
+        // memory B G R X per pixel (little-endian word 0xXXRRGGBB) -> R G B bytes.
+        const a = src[s]!, b = src[s + 1]!, c = src[s + 2]!, e = src[s + 3]!;
+        dst[d] = ((a >>> 16) & 0xff) | (a & 0xff00) | ((a & 0xff) << 16) | (((b >>> 16) & 0xff) << 24);
+        dst[d + 1] = ((b >>> 8) & 0xff) | ((b & 0xff) << 8) | (c & 0xff0000) | (((c >>> 8) & 0xff) << 24);
+        dst[d + 2] = (c & 0xff) | ((e >>> 8) & 0xff00) | ((e & 0xff00) << 8) | ((e & 0xff) << 24);
+      }
+      i += x * 4;
+      o += x * 3;
+    }
+    for (; x < width; x++, i += 4, o += 3) {
       out[o] = data[i + 2]!;
       out[o + 1] = data[i + 1]!;
       out[o + 2] = data[i]!;
