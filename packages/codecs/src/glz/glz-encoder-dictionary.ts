@@ -183,7 +183,7 @@ export class GlzEncoderDictionary {
    */
   dispose(): void {
     if (this.#disposed) return;
-    this.reset();
+    this.#dropWindow();
     this.#disposed = true;
     giveTables({ arena: this.arena, htab: this.htab, htabLines: this.htabLines });
     this.arena = new Int32Array(0);
@@ -217,15 +217,20 @@ export class GlzEncoderDictionary {
 
   /** Empties the window and the hash table; ids start again at 0 (a new dictionary for the client). */
   reset(): void {
-    for (let i = this.#windowStart; i < this.#window.length; i++) this.#window[i].alive = false;
-    this.#window = [];
-    this.#windowStart = 0;
-    this.#retained = 0;
+    this.#dropWindow();
     this.htab.fill(0);
     this.htabLines.fill(0);
     this.#nextId = 0;
     this.#nextStart = 0;
     this.#largest = 0;
+  }
+
+  /** Evicts every image (the tables are left as they are). */
+  #dropWindow(): void {
+    for (let i = this.#windowStart; i < this.#window.length; i++) this.#window[i].alive = false;
+    this.#window = [];
+    this.#windowStart = 0;
+    this.#retained = 0;
   }
 
   /**

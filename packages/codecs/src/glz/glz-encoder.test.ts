@@ -337,7 +337,11 @@ describe("GlzEncoderDictionary.dispose", () => {
   it("a disposed dictionary refuses new images with a clear error; disposing twice is harmless", () => {
     const dict = new GlzEncoderDictionary(1 << 20);
     encodeGlz(randomImage(64, 64, 4, 16, 1), dict);
+    const { image } = dict.add(LzImageType.Rgb32, new Int32Array(16));
+    expect(image.alive).toBe(true);
     dict.dispose();
+    expect(image.alive).toBe(false);
+    expect(dict.imageCount).toBe(0);
     dict.dispose();
     expect(() => encodeGlz(randomImage(64, 64, 4, 16, 2), dict)).toThrow(/disposed/);
   });
