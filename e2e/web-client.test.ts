@@ -224,6 +224,8 @@ interface XspiceMode {
   name: string;
   server: XspiceImageCompression;
   compression?: string;
+  /** spice-server's --zlib-glz-wan-compression. */
+  zlibGlzWan?: "always";
   /** An image statistic of the display channel that must be non-zero. */
   expectStat: string;
 }
@@ -231,12 +233,14 @@ interface XspiceMode {
 const XSPICE_MODES: XspiceMode[] = [
   { name: "auto_glz", server: "auto_glz", expectStat: "GlzRgb" },
   { name: "lz4 preferred", server: "auto_glz", compression: "lz4", expectStat: "Lz4" },
+  // GLZ deflated: the web client's inflate (fflate, evaluated on first use in its bundles).
+  { name: "zlib_glz", server: "auto_glz", zlibGlzWan: "always", expectStat: "ZlibGlzRgb" },
 ];
 
 describe.each(XSPICE_MODES)("web client against Xspice ($name)", (mode) => {
   it("renders the desktop exactly as spicy-screenshot", async () => {
-    const password = "web-" + mode.server;
-    const xspice = await startXspice({ password, imageCompression: mode.server, resolution: "1024x768" });
+    const password = "web-" + mode.name.replace(/\W+/g, "-");
+    const xspice = await startXspice({ password, imageCompression: mode.server, zlibGlzWan: mode.zlibGlzWan, resolution: "1024x768" });
     try {
       await setRootColor(xspice.display, "#336699");
       await showImage(xspice.display, plasma(320, 200), { x: 600, y: 40 });

@@ -10,6 +10,18 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
 
+/**
+ * fflate is evaluated on first use (src/lazy-fflate.ts): the client's import of "fflate" resolves
+ * to that shim, which require()s src/fflate-unzlib.ts (the real fflate, what unzlibSync needs of
+ * it), which esbuild then initialises lazily.
+ */
+const lazyFflate = {
+  name: "lazy-fflate",
+  setup(b) {
+    b.onResolve({ filter: /^fflate$/ }, (args) => (args.importer.endsWith("fflate-unzlib.ts") ? undefined : { path: join(here, "src/lazy-fflate.ts") }));
+  },
+};
+
 export async function buildWebClient({ minify = true } = {}) {
   await mkdir(dist, { recursive: true });
   // Chunks are content-hashed: drop the previous build's.
@@ -26,6 +38,7 @@ export async function buildWebClient({ minify = true } = {}) {
     legalComments: "linked",
     logLevel: "warning",
     metafile: true,
+    plugins: [lazyFflate],
   };
   // Two builds: the page (main.js, split so that the console's in-page fallback session, the
   // whole client core, is a chunk loaded only when there is no worker), and the session worker
