@@ -19,6 +19,8 @@
 //                             3-byte literal is written as 4 bytes, the last one into the slack
 // prepare(n, rgba) grows the memory to fit (it never shrinks: drop the instance to release it).
 
+import { writeLength } from "./lib/lz-length";
+
 const HASH_SIZE: u32 = 1 << 13;
 const HASH_MASK: u32 = HASH_SIZE - 1;
 const MAX_COPY: u32 = 32;
@@ -112,19 +114,6 @@ function hashPixel(h: u32, v: u32): u32 {
 function hashAlpha(p: usize): usize {
   const h = step(step(step(5381, <u32>load<u8>(p, 3)), <u32>load<u8>(p, 7)), <u32>load<u8>(p, 11));
   return TABLE + (<usize>(h & HASH_MASK) << 2);
-}
-
-// @ts-ignore: decorator
-@inline
-function writeLength(op: usize, len: u32): usize {
-  if (len >= 255) {
-    const k = len / 255;
-    memory.fill(op, 255, k);
-    op += k;
-    len -= k * 255;
-  }
-  store<u8>(op, <u8>len);
-  return op + 1;
 }
 
 /** Writes a match (length without the type's bias, distance already biased by -1); returns op. */

@@ -17,6 +17,8 @@
 //
 // Positions are u32 offsets from src, as the JS version's are from 0.
 
+import { writeLength } from "./lib/lz-length";
+
 const HASH_LOG: u64 = 12;
 const TABLE_BYTES: usize = 4 << 12;
 const MINMATCH: u32 = 4;
@@ -65,19 +67,6 @@ export function prepare(n: usize, head: usize): usize {
 @inline
 function hash5(p: usize): usize {
   return <usize>(((load<u64>(p) << 24) * PRIME5) >> (64 - HASH_LOG)) << 2;
-}
-
-// @ts-ignore: decorator
-@inline
-function writeLength(op: usize, len: u32): usize {
-  if (len >= 255) {
-    const k = len / 255;
-    memory.fill(op, 255, k);
-    op += k;
-    len -= k * 255;
-  }
-  store<u8>(op, <u8>len);
-  return op + 1;
 }
 
 /** The end of the run of equal bytes at a and b (b < a), stopping at limit. */
