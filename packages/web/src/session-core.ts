@@ -1,9 +1,9 @@
 import { CursorChannel, DisplayChannel, PlaybackChannel, SpiceSession, VIDEO_CODEC_NAMES, type Logger, type SpiceChannel, type Surface, type VideoDecoderFactory } from "@saffron/client";
 import { ChannelType } from "@saffron/protocol";
+import { bgrxRectToRgba } from "@saffron/codecs";
 import { browserInflate, createBrowserJpegDecoder, createWebCodecsVideoFactory, websocketTransportFactory } from "@saffron/client/browser";
 import { forwardPlayback } from "./audio/audio-events.js";
 import { webCodecsOpusDecoder } from "./audio/webcodecs-opus.js";
-import { bgraRectToRgba } from "./bgra.js";
 import { DirtyRects } from "./dirty-rects.js";
 import { TransportMeter } from "./metered-transports.js";
 import { SpeculativeTransports } from "./speculative-transports.js";
@@ -252,7 +252,7 @@ export class SessionCore {
     for (const r of this.dirty.take()) {
       const w = r.right - r.left, h = r.bottom - r.top;
       const rgba = new Uint8Array(w * h * 4);
-      bgraRectToRgba(s.data, s.width, r, rgba);
+      bgrxRectToRgba(s.data, s.width, r, rgba);
       rects.push({ x: r.left, y: r.top, w, h, rgba: rgba.buffer });
       transfer.push(rgba.buffer);
     }
@@ -329,14 +329,18 @@ function earlyTransports(url: string, protocols: string[], audio: boolean): Spec
 
 let warmedUp = false;
 
-/** Runs the BGRA→RGBA conversion on a scratch rect a few times, so the JIT has optimised it before a real frame needs it. */
+/**
+ * Runs the BGRX→RGBA conversion on a scratch rect a few times while the session links: it
+ * compiles the conversion's WebAssembly module, or, without WebAssembly, lets the JIT optimise
+ * the JS loop before a real frame needs it.
+ */
 function warmUpConversion(): void {
   if (warmedUp) return;
   warmedUp = true;
   const size = 128;
   const src = new Uint8Array(size * size * 4);
   const out = new Uint8Array(src.length);
-  for (let i = 0; i < 8; i++) bgraRectToRgba(src, size, { left: 0, top: 0, right: size, bottom: size }, out);
+  for (let i = 0; i < 8; i++) bgrxRectToRgba(src, size, { left: 0, top: 0, right: size, bottom: size }, out);
 }
 
 function wireError(e: unknown): WireError {

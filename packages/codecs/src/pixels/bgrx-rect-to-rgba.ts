@@ -1,0 +1,121 @@
+import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { BGRX_TO_RGBA_WASM } from "../wasm/bgrx-to-rgba.wasm.js";
+import { LITTLE_ENDIAN } from "./byte-order.js";
+
+/** A rectangle of a surface, in pixels: [left, right) x [top, bottom). */
+export interface PixelRectLike {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+export interface BgrxToRgbaOptions {
+  /**
+   * true: WebAssembly only (throws where it is unavailable); false: JS only; undefined (default):
+   * WebAssembly when the platform has it (with SIMD), else JS. Both give the same bytes.
+   */
+  wasm?: boolean;
+}
+
+/**
+ * Copies a rect of a B,G,R,X surface (stride = `srcWidth`·4 bytes) into R,G,B,A bytes, as
+ * canvas ImageData wants them, with alpha forced to 255 (a desktop is opaque; a canvas would
+ * otherwise premultiply and lose colours). `out` receives exactly the rect, packed:
+ * (right-left)·(bottom-top)·4 bytes.
+ *
+ * By default it runs in WebAssembly (assembly/bgrx-to-rgba.ts, 16 bytes per SIMD shuffle): its
+ * code is compiled before the first call, where the JS loop spends a browser's first frames in
+ * the interpreter (10-20 ms for a 1024x768 screen on a fresh page).
+ */
+export function bgrxRectToRgba(src: Uint8Array, srcWidth: number, rect: PixelRectLike, out: Uint8Array | Uint8ClampedArray, opts: BgrxToRgbaOptions = {}): void {
+  const w = rect.right - rect.left;
+  const h = rect.bottom - rect.top;
+  if (w <= 0 || h <= 0) return;
+  if (rect.left < 0 || rect.top < 0 || rect.right > srcWidth || rect.bottom * srcWidth * 4 > src.length) {
+    throw new RangeError(`rect ${rect.left},${rect.top}-${rect.right},${rect.bottom} is outside the ${srcWidth}-pixel-wide surface`);
+  }
+  if (out.length < w * h * 4) throw new RangeError(`output too small: ${out.length} < ${w * h * 4}`);
+  if (opts.wasm !== false) {
+    const wasm = sharedConverter();
+    if (wasm === null && opts.wasm === true) throw new Error("WebAssembly (with SIMD) is not available");
+    if (wasm?.convert(src, srcWidth, rect, out)) {
+      if (wasm.oversized) shared = undefined;
+      return;
+    }
+  }
+  bgrxRectToRgbaJs(src, srcWidth, rect, out);
+}
+
+/** The JS path of bgrxRectToRgba: 32-bit words when the host is little-endian and both buffers are aligned. */
+function bgrxRectToRgbaJs(src: Uint8Array, srcWidth: number, rect: PixelRectLike, out: Uint8Array | Uint8ClampedArray): void {
+  const w = rect.right - rect.left;
+  if (LITTLE_ENDIAN && src.byteOffset % 4 === 0 && out.byteOffset % 4 === 0) {
+    const s32 = new Uint32Array(src.buffer, src.byteOffset, src.byteLength >>> 2);
+    const d32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2);
+    let d = 0;
+    for (let y = rect.top; y < rect.bottom; y++) {
+      let s = y * srcWidth + rect.left;
+      const end = s + w;
+      while (s < end) {
+        const p = s32[s++]!;
+        // memory B G R X (0xXXRRGGBB) -> R G B A (0xAABBGGRR)
+        d32[d++] = (p & 0x0000ff00) | ((p >>> 16) & 0xff) | ((p & 0xff) << 16) | 0xff000000;
+      }
+    }
+    return;
+  }
+  let d = 0;
+  for (let y = rect.top; y < rect.bottom; y++) {
+    let s = (y * srcWidth + rect.left) * 4;
+    for (let x = 0; x < w; x++, s += 4) {
+      out[d++] = src[s + 2]!;
+      out[d++] = src[s + 1]!;
+      out[d++] = src[s]!;
+      out[d++] = 255;
+    }
+  }
+}
+
+/** The exports of assembly/bgrx-to-rgba.ts (addresses are i32 in JS: read them >>> 0). */
+interface BgrxToRgbaExports {
+  memory: WasmMemoryLike;
+  prepare(bytes: number): number;
+  bgrx_to_rgba(count: number): void;
+}
+
+const MODULE = /* @__PURE__ */ new LazyWasmModule(BGRX_TO_RGBA_WASM);
+const FUNCTIONS = ["prepare", "bgrx_to_rgba"] as const;
+
+/** One instance of the module: the rect is copied into its memory, converted there, and copied out. */
+class BgrxToRgbaWasm extends WasmInstance<BgrxToRgbaExports> {
+  static create(): BgrxToRgbaWasm | null {
+    const exports = MODULE.instantiate<BgrxToRgbaExports>(FUNCTIONS);
+    return exports && new BgrxToRgbaWasm(exports);
+  }
+
+  /** False (nothing written) when the memory cannot grow to the rect's size. */
+  convert(src: Uint8Array, srcWidth: number, rect: PixelRectLike, out: Uint8Array | Uint8ClampedArray): boolean {
+    const e = this.exports;
+    const w = rect.right - rect.left;
+    const h = rect.bottom - rect.top;
+    const row = w * 4;
+    const at = e.prepare(row * h) >>> 0;
+    if (at === 0) return false;
+    const pixels = new Uint8Array(e.memory.buffer, at, row * h);
+    const first = (rect.top * srcWidth + rect.left) * 4;
+    if (w === srcWidth) pixels.set(src.subarray(first, first + row * h));
+    else for (let y = 0, s = first; y < h; y++, s += srcWidth * 4) pixels.set(src.subarray(s, s + row), y * row);
+    e.bgrx_to_rgba(w * h);
+    out.set(pixels);
+    return true;
+  }
+}
+
+/** undefined: not instantiated yet; null: WebAssembly (or its SIMD) unavailable. */
+let shared: BgrxToRgbaWasm | null | undefined;
+
+function sharedConverter(): BgrxToRgbaWasm | null {
+  if (shared === undefined) shared = BgrxToRgbaWasm.create();
+  return shared;
+}
