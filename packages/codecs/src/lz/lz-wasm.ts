@@ -1,5 +1,5 @@
 import { CodecError } from "../errors.js";
-import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, SharedWasmInstance, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { LZ_DECODE_WASM } from "../wasm/lz-decode.wasm.js";
 import { LZ_HEADER_SIZE } from "./lz-header.js";
 import { LzImageType, palettePixelsPerByte } from "./lz-image-type.js";
@@ -157,17 +157,15 @@ function copyRowBytes(src: Uint8Array, dst: Uint8Array, row: number, rows: numbe
   for (let y = 0, s = (rows - 1) * row; y < rows; y++, s -= row) dst.set(src.subarray(s, s + row), y * row);
 }
 
-/** undefined: not instantiated yet; null: WebAssembly unavailable (the JS decoder only). */
-let shared: LzWasmDecoder | null | undefined;
+const shared = /* @__PURE__ */ new SharedWasmInstance(() => LzWasmDecoder.create());
 
 /** The process-wide decoder of decodeLz / decodeLzAlpha, instantiated on first use; null without WebAssembly. */
 export function sharedLzWasmDecoder(): LzWasmDecoder | null {
-  if (shared === undefined) shared = LzWasmDecoder.create();
-  return shared;
+  return shared.get();
 }
 
 /** After a decode: drops the shared instance when its memory grew past WASM_RETAIN_BYTES. */
 export function trimSharedLzWasmDecoder(): void {
-  if (shared?.oversized) shared = undefined;
+  shared.trim();
 }
 

@@ -1,4 +1,4 @@
-import { LazyWasmModule, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
+import { LazyWasmModule, SharedWasmInstance, WasmInstance, type WasmMemoryLike } from "../wasm/lazy-wasm-module.js";
 import { BGRX_TO_RGBA_WASM } from "../wasm/bgrx-to-rgba.wasm.js";
 import { LITTLE_ENDIAN } from "./byte-order.js";
 
@@ -37,10 +37,10 @@ export function bgrxRectToRgba(src: Uint8Array, srcWidth: number, rect: PixelRec
   }
   if (out.length < w * h * 4) throw new RangeError(`output too small: ${out.length} < ${w * h * 4}`);
   if (opts.wasm !== false) {
-    const wasm = sharedConverter();
+    const wasm = shared.get();
     if (wasm === null && opts.wasm === true) throw new Error("WebAssembly (with SIMD) is not available");
     if (wasm?.convert(src, srcWidth, rect, out)) {
-      if (wasm.oversized) shared = undefined;
+      shared.trim();
       return;
     }
   }
@@ -112,10 +112,4 @@ class BgrxToRgbaWasm extends WasmInstance<BgrxToRgbaExports> {
   }
 }
 
-/** undefined: not instantiated yet; null: WebAssembly (or its SIMD) unavailable. */
-let shared: BgrxToRgbaWasm | null | undefined;
-
-function sharedConverter(): BgrxToRgbaWasm | null {
-  if (shared === undefined) shared = BgrxToRgbaWasm.create();
-  return shared;
-}
+const shared = /* @__PURE__ */ new SharedWasmInstance(() => BgrxToRgbaWasm.create());

@@ -46,6 +46,28 @@ export abstract class WasmInstance<E extends { memory: WasmMemoryLike }> {
   }
 }
 
+/**
+ * A process-wide instance of a wasm wrapper: made on first use (null, for good, where
+ * WebAssembly is unavailable), and dropped by trim() once a call left its memory oversized (the
+ * next use makes a new one).
+ */
+export class SharedWasmInstance<T extends { readonly oversized: boolean }> {
+  /** undefined: not made yet (or trimmed); null: WebAssembly unavailable. */
+  #value: T | null | undefined;
+
+  constructor(private readonly create: () => T | null) {}
+
+  get(): T | null {
+    if (this.#value === undefined) this.#value = this.create();
+    return this.#value;
+  }
+
+  /** After a call: drops the instance when its memory grew past WASM_RETAIN_BYTES. */
+  trim(): void {
+    if (this.#value?.oversized) this.#value = undefined;
+  }
+}
+
 /** A generated module (base64 bytes, no imports): compiled on first use, once per process. */
 export class LazyWasmModule {
   readonly #base64: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The generic builder of src/wasm/*.wasm.ts (plain JS, outside src/; see its header).
 import { buildWasmModules } from "../../scripts/build-wasm.mjs";
-import { decodeBase64, decodeBase64Js, LazyWasmModule } from "./lazy-wasm-module.js";
+import { decodeBase64, decodeBase64Js, LazyWasmModule, SharedWasmInstance } from "./lazy-wasm-module.js";
 import { LZ4_BLOCK_WASM } from "./lz4-block.wasm.js";
 
 interface BuiltModule {
@@ -48,5 +48,23 @@ describe("generated WebAssembly modules", () => {
     } finally {
       globalThis.WebAssembly = saved;
     }
+  });
+
+  it("SharedWasmInstance: made once, kept while small, made again after an oversized call; null stays null", () => {
+    let made = 0;
+    const shared = new SharedWasmInstance(() => ({ n: ++made, oversized: false }));
+    const first = shared.get()!;
+    expect(shared.get()).toBe(first);
+    shared.trim();
+    expect(shared.get()).toBe(first);
+    first.oversized = true;
+    shared.trim();
+    expect(shared.get()!.n).toBe(2);
+    let tries = 0;
+    const none = new SharedWasmInstance<{ oversized: boolean }>(() => (tries++, null));
+    expect(none.get()).toBeNull();
+    none.trim();
+    expect(none.get()).toBeNull();
+    expect(tries).toBe(1);
   });
 });
