@@ -81,11 +81,19 @@ describe("web client against the Saffron server", () => {
 
       const stats = await page.evaluate(
         () =>
-          new Promise<{ fps: number; totalBytes: number }>((ok) =>
+          new Promise<{ fps: number; totalBytes: number; connection?: Record<string, number> }>((ok) =>
             (window as unknown as { saffronConsole: EventTarget }).saffronConsole.addEventListener("stats", (e) => ok((e as CustomEvent).detail), { once: true }),
           ),
       );
       expect(stats.totalBytes).toBeGreaterThan(10_000);
+      // The session's start, stage by stage, in order (the page started it from its head).
+      const c = stats.connection ?? {};
+      expect(Object.keys(c).sort()).toEqual(["displayMs", "firstFrameMs", "mainMs", "paintedMs"]);
+      expect(c.mainMs).toBeGreaterThan(0);
+      expect(c.displayMs).toBeGreaterThanOrEqual(c.mainMs!);
+      expect(c.firstFrameMs).toBeGreaterThanOrEqual(c.displayMs!);
+      expect(c.paintedMs).toBeGreaterThanOrEqual(c.firstFrameMs!);
+      expect(c.paintedMs).toBeLessThan(15_000);
       await page.screenshot({ path: join(artifactsDir(), "web-client.png") });
       expect(log.filter((l) => l.startsWith("pageerror"))).toEqual([]);
     } finally {

@@ -15,6 +15,9 @@ export function statsLines(s: StatsDetail): string[] {
     `decode     ${s.decodeMs} ms/s images · ${s.videoDecodeMs} ms/s video`,
     `paint      ${s.paintMs} ms/s · session in ${s.placement}`,
   ];
+  const c = s.connection;
+  const stages = c ? ([["main", c.mainMs], ["display", c.displayMs], ["frame", c.firstFrameMs], ["painted", c.paintedMs]] as const).filter(([, ms]) => ms !== undefined) : [];
+  if (stages.length) lines.push(`start      ${stages.map(([name, ms]) => `${name} ${ms}`).join(" · ")} ms`);
   return lines;
 }
 

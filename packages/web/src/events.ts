@@ -58,6 +58,21 @@ export interface StatsDetail {
   placement: "worker" | "page";
   /** Audio playback, once the server's PLAYBACK channel sent something: jitter-buffer fill and health. */
   audio?: AudioStats;
+  /** How long the session took to start, stage by stage (known once the session side reported it). */
+  connection?: ConnectionTimings;
+}
+
+/**
+ * Milliseconds from the session's start (when it began opening its WebSockets: for a console
+ * that took over the session its page started from `<head>`, when that started) until: the main
+ * channel linked (its INIT came), the first display channel linked (its first message came), the first complete frame
+ * was drawn in the session, and painted on the canvas. A stage not reached yet is absent.
+ */
+export interface ConnectionTimings {
+  mainMs?: number;
+  displayMs?: number;
+  firstFrameMs?: number;
+  paintedMs?: number;
 }
 
 export interface SpiceConsoleEventMap {

@@ -7,6 +7,7 @@ export { PreloadedSessionWorker } from "./preloaded-worker.js";
 export type {
   ConsoleState,
   ConnectDetail,
+  ConnectionTimings,
   CredentialsRequiredDetail,
   DisconnectDetail,
   FramePresentedDetail,

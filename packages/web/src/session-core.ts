@@ -10,7 +10,7 @@ import { SpeculativeTransports } from "./speculative-transports.js";
 import { isAgentToSession } from "./agent/agent-messages.js";
 import { SessionAgent } from "./agent/session-agent.js";
 import { startRequest } from "./start-options.js";
-import { SPECULATIVE_GEN, type FromSession, type PixelRectData, type PreconnectRequest, type SessionCounters, type SessionPost, type StartRequest, type ToSession, type WireError } from "./worker-protocol.js";
+import { SPECULATIVE_GEN, type FromSession, type PixelRectData, type PreconnectRequest, type SessionCounters, type SessionPost, type SessionTimeline, type StartRequest, type ToSession, type WireError } from "./worker-protocol.js";
 
 const COUNTERS_EVERY_MS = 500;
 /** Sockets opened by a "preconnect" that no session adopted are closed after this long. */
@@ -36,6 +36,9 @@ export class SessionCore {
   private primary?: Surface;
   private readonly dirty = new DirtyRects();
   private pulled = false;
+  private timeline: SessionTimeline = { start: 0 };
+  /** The first frame is drawn; the next batch sent completes it. */
+  private firstFrameDue = false;
   private flushTimer?: ReturnType<typeof setTimeout>;
   private countersTimer?: ReturnType<typeof setInterval>;
   private videoFactory?: Promise<VideoDecoderFactory | undefined>;
@@ -134,6 +137,8 @@ export class SessionCore {
   private async start(req: StartRequest): Promise<void> {
     this.stop();
     const gen = (this.gen = req.gen);
+    this.timeline = { start: clock() };
+    this.firstFrameDue = false;
     // The page waits for the first frame of a session started ahead without asking ("pull").
     if (gen === SPECULATIVE_GEN) this.pulled = true;
     if (req.webCodecs) this.videoFactory ??= createWebCodecsVideoFactory().catch(() => undefined);
@@ -166,6 +171,7 @@ export class SessionCore {
     session.on("channel-created", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
     session.on("channel", (ch: SpiceChannel<any, any, any>) => this.attach(session, ch));
     const connecting = session.connect();
+    session.main?.once("init", () => this.session === session && (this.timeline.main ??= clock()));
     // While main links (network time), get the pixel conversion compiled for the first frame.
     warmUpConversion();
     try {
@@ -207,7 +213,15 @@ export class SessionCore {
       });
       // A complete frame (DISPLAY_MARK, after the initial picture) goes to the page at once,
       // without waiting for a timer behind the messages already queued.
-      ch.on("message", (type: number) => type === DISPLAY_MARK && this.flushNow());
+      ch.on("message", (type: number) => {
+        this.timeline.display ??= clock(); // linked: its first message came
+        if (type !== DISPLAY_MARK) return;
+        if (this.timeline.frame === undefined) {
+          this.timeline.frame = clock();
+          this.firstFrameDue = true;
+        }
+        this.flushNow();
+      });
       if (ch.primary) this.showSurface(ch.primary);
     } else if (ch instanceof PlaybackChannel) {
       forwardPlayback(ch, (ev, transfer) => this.session === session && this.send({ t: "audio", gen, ev }, transfer));
@@ -256,7 +270,9 @@ export class SessionCore {
       rects.push({ x: r.left, y: r.top, w, h, rgba: rgba.buffer });
       transfer.push(rgba.buffer);
     }
-    this.send({ t: "pixels", gen: this.gen, rects, serial: this.display?.handledSerial ?? 0 }, transfer);
+    const firstFrame = this.firstFrameDue;
+    this.firstFrameDue = false;
+    this.send({ t: "pixels", gen: this.gen, rects, serial: this.display?.handledSerial ?? 0, ...(firstFrame ? { firstFrame } : {}) }, transfer);
   }
 
   private counters(): SessionCounters {
@@ -273,6 +289,7 @@ export class SessionCore {
       images: { ...(d?.images.stats ?? {}) },
       drawCounts: { ...(d?.drawCounts ?? {}) },
       handledSerial: d?.handledSerial ?? 0,
+      timeline: { ...this.timeline },
     };
   }
 
@@ -325,6 +342,11 @@ export class SessionCore {
 function earlyTransports(url: string, protocols: string[], audio: boolean): SpeculativeTransports {
   const types = [ChannelType.Display, ChannelType.Inputs, ChannelType.Cursor, ...(audio ? [ChannelType.Playback] : [])];
   return new SpeculativeTransports(websocketTransportFactory(url, protocols), types);
+}
+
+/** Now, as an absolute time both threads agree on (ms). */
+function clock(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 let warmedUp = false;

@@ -16,6 +16,7 @@ import { DEFAULT_PROTOCOLS, SPECULATIVE_GEN, type FromSession, type SessionCount
 import { preconnectRequest, type PreconnectTarget } from "./worker-preconnect.js";
 import { isPreloadedSessionWorker, PreloadedSessionWorker } from "./preloaded-worker.js";
 import { compressionValue, sameSession, startRequest, type CompressionName } from "./start-options.js";
+import { connectionTimings } from "./connection-timings.js";
 
 export interface SpiceConsoleOptions {
   /** The SPICE password. Leave out to be asked ('credentialsrequired') when the server wants one. */
@@ -121,6 +122,9 @@ export class SpiceConsole extends EventTarget {
   private backoffMs = 1000;
   private destroyed = false;
   private lastStats = { frames: 0, bytes: 0, displayMs: 0, paintMs: 0, videoFrames: 0, videoDecodeMs: 0 };
+  /** The batch completing the session's first frame is queued for painting; then when it was painted (page clock). */
+  private firstFramePending = false;
+  private firstFramePaintedAt?: number;
   private readonly audio?: AudioPlayer;
   /** The server offered audio and it plays here (for 'stats'). */
   private audioActive = false;
@@ -164,6 +168,10 @@ export class SpiceConsole extends EventTarget {
     this.view.painted = () => {
       if (!this.active) return;
       this.link.post({ t: "pull", gen: this.gen });
+      if (this.firstFramePending) {
+        this.firstFramePending = false;
+        this.firstFramePaintedAt = performance.now();
+      }
       this.emit("framepresented", { serial: this.view.paintedTag, time: performance.now() });
     };
     const inputsEnabled = () => !this.options.viewOnly && this.stateValue === "connected";
@@ -427,6 +435,8 @@ export class SpiceConsole extends EventTarget {
     this.stateValue = this.stateValue === "reconnecting" ? "reconnecting" : "connecting";
     this.active = true;
     this.counters = undefined;
+    this.firstFramePending = false;
+    this.firstFramePaintedAt = undefined;
     this.audioActive = false;
     this.mouseMode = main.MouseMode.Client;
     const request = startRequest(++this.lastGen, this.url, this.options.protocols ?? DEFAULT_PROTOCOLS, {
@@ -477,6 +487,7 @@ export class SpiceConsole extends EventTarget {
         }
         return;
       case "pixels":
+        if (m.firstFrame) this.firstFramePending = true;
         this.view.draw(m.rects, m.serial);
         return;
       case "cursor":
@@ -537,6 +548,7 @@ export class SpiceConsole extends EventTarget {
         ...(c?.rtt !== undefined ? { rttMs: c.rtt } : {}),
         placement: this.link.placement,
         ...(this.audio && this.audioActive ? { audio: this.audio.stats } : {}),
+        ...(c?.timeline ? { connection: connectionTimings(c.timeline, this.firstFramePaintedAt) } : {}),
       };
       this.emit("stats", detail);
     }, 1000);

@@ -103,6 +103,22 @@ export interface SessionCounters {
   images: Record<string, { count: number; pixels: number; bytes: number }>;
   drawCounts: Record<string, number>;
   handledSerial: number;
+  /** When the session reached each stage of its start (see SessionTimeline). */
+  timeline: SessionTimeline;
+}
+
+/**
+ * Stages of a session's start, as absolute times (performance.timeOrigin + performance.now(),
+ * ms, so that both threads can read them): `start` when it began opening its sockets, `main`
+ * when the main channel's INIT came (linked), `display` when the first display channel's first
+ * message came (linked),
+ * `frame` when that display's first complete frame (DISPLAY_MARK) was drawn in the session.
+ */
+export interface SessionTimeline {
+  start: number;
+  main?: number;
+  display?: number;
+  frame?: number;
 }
 
 /** Session side → main thread. */
@@ -112,7 +128,8 @@ export type FromSession =
   | { t: "connected"; gen: number; serverName?: string; mouseMode: number }
   | { t: "failed"; gen: number; error: WireError }
   | { t: "surface"; gen: number; width: number; height: number }
-  | { t: "pixels"; gen: number; rects: PixelRectData[]; serial: number }
+  /** `firstFrame`: the batch completes the session's first frame (SessionTimeline.frame). */
+  | { t: "pixels"; gen: number; rects: PixelRectData[]; serial: number; firstFrame?: true }
   | { t: "cursor"; gen: number; shape?: CursorShape | null; visible?: boolean; x?: number; y?: number }
   | { t: "mouse-mode"; gen: number; mode: number }
   | { t: "counters"; gen: number; counters: SessionCounters }
