@@ -213,8 +213,9 @@ export class SessionCore {
       });
       // A complete frame (DISPLAY_MARK, after the initial picture) goes to the page at once,
       // without waiting for a timer behind the messages already queued.
+      // Linked: its first message came.
+      ch.once("message", () => (this.timeline.display ??= clock()));
       ch.on("message", (type: number) => {
-        this.timeline.display ??= clock(); // linked: its first message came
         if (type !== DISPLAY_MARK) return;
         if (this.timeline.frame === undefined) {
           this.timeline.frame = clock();

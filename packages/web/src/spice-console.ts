@@ -168,11 +168,12 @@ export class SpiceConsole extends EventTarget {
     this.view.painted = () => {
       if (!this.active) return;
       this.link.post({ t: "pull", gen: this.gen });
+      const time = performance.now();
       if (this.firstFramePending) {
         this.firstFramePending = false;
-        this.firstFramePaintedAt = performance.now();
+        this.firstFramePaintedAt = time;
       }
-      this.emit("framepresented", { serial: this.view.paintedTag, time: performance.now() });
+      this.emit("framepresented", { serial: this.view.paintedTag, time });
     };
     const inputsEnabled = () => !this.options.viewOnly && this.stateValue === "connected";
     this.keyboard = new KeyboardInput(this.view.keyTarget, () => (this.active ? this.inputs : undefined), inputsEnabled, (text, skipped) =>

@@ -111,8 +111,8 @@ export interface SessionCounters {
  * Stages of a session's start, as absolute times (performance.timeOrigin + performance.now(),
  * ms, so that both threads can read them): `start` when it began opening its sockets, `main`
  * when the main channel's INIT came (linked), `display` when the first display channel's first
- * message came (linked),
- * `frame` when that display's first complete frame (DISPLAY_MARK) was drawn in the session.
+ * message came (linked), `frame` when that display's first complete frame (DISPLAY_MARK) was
+ * drawn in the session.
  */
 export interface SessionTimeline {
   start: number;

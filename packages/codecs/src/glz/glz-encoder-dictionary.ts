@@ -172,8 +172,7 @@ export class GlzEncoderDictionary {
     this.htabLines = reused?.htabLines ?? new Int32Array(1 << (GLZ_HASH_LOG - 9));
     if (!reused) this.arena.fill(0);
     this.arena64 = new BigInt64Array(this.arena.buffer);
-    this.htabLines.fill(0);
-    this.htab.fill(0);
+    this.#clearTables();
   }
 
   /**
@@ -218,11 +217,16 @@ export class GlzEncoderDictionary {
   /** Empties the window and the hash table; ids start again at 0 (a new dictionary for the client). */
   reset(): void {
     this.#dropWindow();
-    this.htab.fill(0);
-    this.htabLines.fill(0);
+    this.#clearTables();
     this.#nextId = 0;
     this.#nextStart = 0;
     this.#largest = 0;
+  }
+
+  /** Zeroes the hash table and its line bitmap, the table last: the next image's random probes then start on a warm cache. */
+  #clearTables(): void {
+    this.htabLines.fill(0);
+    this.htab.fill(0);
   }
 
   /** Evicts every image (the tables are left as they are). */
