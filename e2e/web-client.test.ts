@@ -205,12 +205,23 @@ describe("web client against the Saffron server", () => {
     const source = new FramebufferSource({ width: 200, height: 100 });
     source.fillRect(0, 0, 200, 100, 0x00aa55);
     const port = await startServer(source, { password: "right-one" });
-    const { page } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, password: "wrong", autoconnect: "1" });
+    // The session starts from the page's <head> and the refusal can come before page.goto returns:
+    // the listener goes on each console as the page publishes it, before any of the page's scripts run.
+    const { page } = await openClientPage(browser!.context, browser!.origin, { url: `ws://127.0.0.1:${port}/`, password: "wrong", autoconnect: "1" }, () => {
+      const w = window as unknown as { saffronConsole?: EventTarget; credentialReasons: string[] };
+      w.credentialReasons = [];
+      let current: EventTarget | undefined;
+      Object.defineProperty(w, "saffronConsole", {
+        get: () => current,
+        set: (c: EventTarget) => {
+          current = c;
+          c.addEventListener("credentialsrequired", (e) => w.credentialReasons.push((e as CustomEvent).detail.reason));
+        },
+      });
+    });
     try {
-      // The session starts from the page's <head>: the refusal can come before page.goto returns,
-      // so no listener added now could be sure to see it. The page says "Wrong password" only for a
-      // credentialsrequired event whose reason is "rejected" (not "required").
       await waitForPageState(page, "credentials");
+      expect(await page.evaluate(() => (window as unknown as { credentialReasons: string[] }).credentialReasons)).toEqual(["rejected"]);
       expect(await page.locator("#status").textContent()).toMatch(/wrong password/i);
       expect(await page.evaluate(() => document.body.dataset.error)).toBe("wrong-password");
       expect(await page.locator("#status").getAttribute("class")).toBe("error");

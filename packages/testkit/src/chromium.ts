@@ -62,10 +62,20 @@ export function collectPageLog(page: Page, log: string[] = []): string[] {
   return log;
 }
 
-/** Opens `origin/?query` (the web client page) in a new tab, collecting its errors for failure messages. */
-export async function openClientPage(context: BrowserContext, origin: string, query: Record<string, string> = {}): Promise<{ page: Page; log: string[] }> {
+/**
+ * Opens `origin/?query` (the web client page) in a new tab, collecting its errors for failure messages.
+ * `beforeLoad` runs in the page before any of its scripts: the session starts from the page's
+ * `<head>`, so anything that must see its first events has to be in place by then.
+ */
+export async function openClientPage(
+  context: BrowserContext,
+  origin: string,
+  query: Record<string, string> = {},
+  beforeLoad?: () => void,
+): Promise<{ page: Page; log: string[] }> {
   const page = await context.newPage();
   const log = collectPageLog(page);
+  if (beforeLoad) await page.addInitScript(beforeLoad);
   await page.goto(`${origin}/?${new URLSearchParams(query)}`);
   return { page, log };
 }
