@@ -32,6 +32,14 @@ describe("parseBenchArgs", () => {
     expect(() => parseBenchArgs(["latency", "--presses", "0"])).toThrow(UsageError);
   });
 
+  it("reads how bench encoders gets its C reference", () => {
+    expect(parseBenchArgs(["encoders"]).cReference).toBeUndefined(); // built and timed in the run
+    expect(parseBenchArgs(["encoders", "--c-reference", "figures"])).toMatchObject({ cReference: "figures" });
+    expect(parseBenchArgs(["encoders", "--c-reference=build"])).toMatchObject({ cReference: "build" });
+    expect(() => parseBenchArgs(["encoders", "--c-reference", "fast"])).toThrow(/build or figures/);
+    expect(() => parseBenchArgs(["codecs", "--c-reference", "figures"])).toThrow(/only/);
+  });
+
   it("answers help", () => {
     expect(parseBenchArgs(["--help"])).toBe("help");
     expect(parseBenchArgs(["codecs", "-h"])).toBe("help");

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 
 export const BENCH_USAGE = `Usage: saffron bench codecs [--json] [--filter RE] [--iterations N] [--spice-html5 DIR]
-       saffron bench encoders [--json] [--filter RE] [--iterations N] [--runs N]
+       saffron bench encoders [--json] [--filter RE] [--iterations N] [--runs N] [--c-reference build|figures]
        saffron bench workloads [--json] [--filter RE] [--runs N]
        saffron bench replay [--json] [--runs N] [--spice-html5 DIR] [--recording FILE]
        saffron bench latency [--json] [--presses N]
@@ -10,8 +10,11 @@ codecs     Decodes the reference vectors (packages/codecs/__fixtures__/vectors) 
            GLZ and LZ4 decoders, and QUIC and LZ also with spice-html5's decoders (Debian package
            spice-html5, /usr/share/spice-html5), and reports the median megapixels per second.
 encoders   Encodes the vectors' original images with Saffron's QUIC, LZ, GLZ (fresh dictionary, and
-           the same image again into the warm one) and LZ4 encoders: speed against the C reference
-           figures and a memory copy of the same bytes, size against the C reference streams.
+           the same image again into the warm one) and LZ4 encoders: speed against spice's C encoders
+           timed in the same run (built from Debian's spice 0.15.1 sources, fetched once into
+           ~/.cache/saffron; needs apt packages gcc libc6-dev pkg-config bzip2 libglib2.0-dev
+           libspice-protocol-dev liblz4-dev), against the fixed figures of codec-baselines.md, and
+           against a memory copy of the same bytes; size against the C reference streams.
 workloads  The scripted X workloads (xterm seq, yes, a 20 fps animation, idle) on Xspice, on an Xvfb
            served by Saffron, and on TigerVNC's Xvnc when installed, each with a fresh server and its
            real client (remote-viewer / xtigervncviewer) behind a byte-counting relay: wall time,
@@ -37,6 +40,8 @@ latency    Typing-to-pixel latency: a Saffron server in this process whose frame
   --recording FILE  replay: replay this recording (made by an earlier run) instead of recording
                     a new one on Xspice; when FILE does not exist yet, the new recording is saved there
   --presses N       latency: key presses measured (default 200)
+  --c-reference M   encoders: "build" (default) times spice's C encoders in the same run; "figures"
+                    compares with codec-baselines.md's figures only (no C toolchain needed)
   --spice-html5 DIR where spice-html5's quic.js and lz.js are (default /usr/share/spice-html5)
 `;
 
@@ -56,6 +61,8 @@ export interface BenchOptions {
   recording?: string;
   /** latency: key presses measured. */
   presses?: number;
+  /** encoders: time spice's C encoders in the same run ("build"), or use the fixed figures only. */
+  cReference?: "build" | "figures";
 }
 
 export const DEFAULT_SPICE_HTML5_DIR = "/usr/share/spice-html5";
@@ -104,6 +111,12 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       case "--recording":
         opts.recording = value();
         break;
+      case "--c-reference": {
+        const v = value();
+        if (v !== "build" && v !== "figures") throw new UsageError(`--c-reference must be build or figures, not ${JSON.stringify(v)}`);
+        opts.cReference = v;
+        break;
+      }
       case "--presses":
         opts.presses = positiveInteger(flag, value());
         break;
@@ -123,6 +136,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
   }
   if (opts.target === "replay" && !runsGiven) opts.runs = 3;
   if (opts.recording !== undefined && opts.target !== "replay") throw new UsageError("--recording is for 'bench replay' only");
+  if (opts.cReference !== undefined && opts.target !== "encoders") throw new UsageError("--c-reference is for 'bench encoders' only");
   if (opts.presses !== undefined && opts.target !== "latency") throw new UsageError("--presses is for 'bench latency' only");
   if (opts.target === "latency") opts.presses ??= 200;
   if (opts.iterations !== undefined && opts.target === "workloads") throw new UsageError("--iterations is not for 'bench workloads' (use --runs)");

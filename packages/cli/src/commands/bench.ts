@@ -14,7 +14,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     process.stdout.write(BENCH_USAGE);
     return 0;
   }
-  const io = { write: (s: string) => void process.stdout.write(s) };
+  const io = { write: (s: string) => void process.stdout.write(s), log: (s: string) => void process.stderr.write(s) };
   switch (opts.target) {
     case "codecs":
       await runBench(opts, io);
