@@ -65,4 +65,26 @@ describe("stream JPEG encoder", () => {
     expect(s.markers).toContain(0xdb); // and quantization tables
     expect(lo.length).toBeLessThan(hi.length);
   });
+
+  it("keeps the colours: red, green and blue blocks come back as such, with any row stride", async () => {
+    const sharp = (await import("sharp")).default;
+    const width = 48;
+    const height = 16;
+    // B,G,R,X blocks of 16 px: red, green, blue; X bytes 0 (as a surface may have them).
+    const colours = [
+      [0, 0, 255],
+      [0, 255, 0],
+      [255, 0, 0],
+    ];
+    for (const stride of [width * 4, width * 4 + 8, width * 4 + 2]) {
+      const data = new Uint8Array(stride * height);
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(colours[x >> 4]!, y * stride + x * 4);
+      const jpeg = await sharpJpegEncoder().encode({ width, height, stride, data }, 90);
+      const { data: rgb } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+      for (const [block, want] of [[0, [255, 0, 0]], [1, [0, 255, 0]], [2, [0, 0, 255]]] as const) {
+        const i = (8 * width + block * 16 + 8) * 3; // the middle of the block
+        for (let c = 0; c < 3; c++) expect(Math.abs(rgb[i + c]! - want[c]!), `stride ${stride}, block ${block}, channel ${c}`).toBeLessThan(24);
+      }
+    }
+  });
 });

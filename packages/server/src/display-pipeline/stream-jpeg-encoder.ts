@@ -1,3 +1,5 @@
+import { bgrxRectToRgba } from "@saffron/codecs";
+
 /** BGRX pixels, rows `stride` bytes apart (what extractRect returns). */
 export interface StreamPixels {
   width: number;
@@ -65,6 +67,19 @@ function loadSharp(): Promise<Sharp> {
 }
 
 /**
+ * The frame as R,G,B,A for sharp: WebAssembly's SIMD byte shuffle (@saffron/codecs'
+ * bgrxRectToRgba, 7x faster than bgrxToRgb's JS on this event loop), when the rows are whole
+ * pixels apart; undefined otherwise (bgrxToRgb then).
+ */
+function toRgba(p: StreamPixels): Uint8Array | undefined {
+  const { width, height, stride, data } = p;
+  if (stride % 4 !== 0 || data.length < stride * (height - 1) + width * 4) return undefined;
+  const rgba = new Uint8Array(width * height * 4);
+  bgrxRectToRgba(data, stride / 4, { left: 0, top: 0, right: width, bottom: height }, rgba);
+  return rgba;
+}
+
+/**
  * JPEG through sharp (libvips with libjpeg-turbo/mozjpeg, native, on the libuv thread pool:
  * a 400x300 frame takes about 2 ms and does not block the event loop). Baseline, 4:2:0,
  * optimised Huffman tables; every frame carries its own tables.
@@ -74,11 +89,11 @@ export function sharpJpegEncoder(): JpegEncoder {
     name: "sharp",
     async encode(pixels, quality) {
       const sharp = await loadSharp();
-      const rgb = bgrxToRgb(pixels);
+      const { width, height } = pixels;
       const q = Math.max(1, Math.min(100, Math.round(quality)));
-      const buf = await sharp(rgb, { raw: { width: pixels.width, height: pixels.height, channels: 3 } })
-        .jpeg({ quality: q, chromaSubsampling: "4:2:0", optimiseCoding: true, progressive: false, mozjpeg: false })
-        .toBuffer();
+      const rgba = toRgba(pixels);
+      const input = rgba ? sharp(rgba, { raw: { width, height, channels: 4 } }).removeAlpha() : sharp(bgrxToRgb(pixels), { raw: { width, height, channels: 3 } });
+      const buf = await input.jpeg({ quality: q, chromaSubsampling: "4:2:0", optimiseCoding: true, progressive: false, mozjpeg: false }).toBuffer();
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     },
   };
