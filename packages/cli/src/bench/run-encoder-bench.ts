@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pngjs from "pngjs";
 import type { BenchOptions } from "./bench-args.js";
-import { buildCReference, runCReference } from "./c-reference.js";
+import { buildCReference, CReferenceError, runCReference } from "./c-reference.js";
 import { ENCODER_CODECS, encoderCaseKey, makeCopyCase, makeEncoderCase, newEncoderSet, rgbaToBgrx } from "./encoder-cases.js";
 import { cReference, formatEncoderJsonLine, formatEncoderTables, type EncoderResult } from "./encoder-report.js";
 import { measureSpeed, median } from "./timing.js";
@@ -31,7 +31,10 @@ export async function runEncoderBench(opts: BenchOptions, io: BenchIo & { log?: 
   const keys = vectors.flatMap((v) => ENCODER_CODECS.map((codec) => ({ codec, image: v.name })));
   const chosen = keys.filter((k) => !opts.filter || opts.filter.test(encoderCaseKey(k)));
   if (chosen.length === 0) throw new Error(`no encoder benchmark case matches --filter ${opts.filter?.source}`);
-  const cBin = opts.cReference === "figures" ? undefined : await buildCReference(io.log);
+  const cBin = opts.cReference === "figures" ? undefined : await buildCReference(io.log).catch((e: unknown) => {
+    if (e instanceof CReferenceError) e.message += "; or compare with the fixed figures only: saffron bench encoders --c-reference figures";
+    throw e;
+  });
   const tmp = mkdtempSync(join(tmpdir(), "saffron-encoders-"));
 
   const encoders = newEncoderSet();
