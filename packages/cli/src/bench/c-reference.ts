@@ -80,8 +80,10 @@ async function sourceTarball(log: (s: string) => void): Promise<string> {
   }
   if (!ok(bytes)) throw new CReferenceError(`${SPICE_SOURCE.url}: SHA-256 differs from Debian's (${SPICE_SOURCE.sha256})`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file + ".part", bytes);
-  renameSync(file + ".part", file);
+  // A file of its own, then renamed: another process fetching at the same time cannot mix bytes in.
+  const part = `${file}.${process.pid}.part`;
+  writeFileSync(part, bytes);
+  renameSync(part, file);
   return file;
 }
 
