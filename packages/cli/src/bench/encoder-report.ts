@@ -117,7 +117,7 @@ export function formatEncoderTables(results: readonly EncoderResult[], header: s
   return lines.join("\n") + "\n";
 }
 
-/** The C reference figures for a case, if the image is one of the baseline corpus. */
-export function cReference(codec: EncoderCodec, image: string): { mpps: number; bytes: number } | undefined {
+/** The fixed C figures of codec-baselines.md for a case, if the image is one of the baseline corpus. */
+export function baselineFigures(codec: EncoderCodec, image: string): { mpps: number; bytes: number } | undefined {
   return C_ENCODE_REFERENCE[codec][image];
 }

@@ -5,7 +5,7 @@ import pngjs from "pngjs";
 import type { BenchOptions } from "./bench-args.js";
 import { buildCReference, CReferenceError, runCReference } from "./c-reference.js";
 import { ENCODER_CODECS, encoderCaseKey, makeCopyCase, makeEncoderCase, newEncoderSet, rgbaToBgrx } from "./encoder-cases.js";
-import { cReference, formatEncoderJsonLine, formatEncoderTables, type EncoderResult } from "./encoder-report.js";
+import { baselineFigures, formatEncoderJsonLine, formatEncoderTables, type EncoderResult } from "./encoder-report.js";
 import { measureSpeed, median } from "./timing.js";
 import { loadVectors, locateVectorsDir } from "./vectors.js";
 import type { BenchIo } from "./run-bench.js";
@@ -75,7 +75,7 @@ export async function runEncoderBench(opts: BenchOptions, io: BenchIo & { log?: 
             pushTo(ratios, id, speed.mpps / cMpps);
           }
           if (!first) continue;
-          const ref = cReference(key.codec, v.name);
+          const ref = baselineFigures(key.codec, v.name);
           firsts.set(id, {
             codec: key.codec,
             image: v.name,
