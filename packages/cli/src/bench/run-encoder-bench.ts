@@ -64,7 +64,7 @@ export async function runEncoderBench(opts: BenchOptions, io: BenchIo & { log?: 
           c.setup?.();
           const stream = c.run().slice();
           const first = !firsts.has(id);
-          const timeC = () => cBin && runCReference(cBin, key.codec, bgrxFile, v.width, v.height, { stream: first, iterations: opts.iterations });
+          const timeC = () => (cBin ? runCReference(cBin, key.codec, bgrxFile, v.width, v.height, { stream: first, iterations: opts.iterations }) : undefined);
           const cFirst = pass % 2 === 1 ? timeC() : undefined;
           const speed = measureSpeed(c.run, pixels, { iterations: opts.iterations, setup: c.setup });
           const cRun = cFirst ?? timeC();
@@ -83,7 +83,7 @@ export async function runEncoderBench(opts: BenchOptions, io: BenchIo & { log?: 
             bytes: stream.length,
             refBytes: c.referenceStream?.length ?? ref?.bytes,
             identical: c.referenceStream ? sameBytes(stream, c.referenceStream) : undefined,
-            sameAsC: cRun && cRun.stream ? sameBytes(stream, cRun.stream) : undefined,
+            sameAsC: cRun?.stream ? sameBytes(stream, cRun.stream) : undefined,
             baselineMpps: ref?.mpps,
             copyMpps: copy.mpps,
           });

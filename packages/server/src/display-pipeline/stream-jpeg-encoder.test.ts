@@ -1,6 +1,5 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bgrxToRgb, sharpJpegEncoder } from "./stream-jpeg-encoder.js";
+import { sharpJpegEncoder } from "./stream-jpeg-encoder.js";
 
 /** Markers of a JPEG file up to SOS, with SOF0's height and width. */
 function scan(jpeg: Uint8Array): { markers: number[]; width: number; height: number } {
@@ -23,25 +22,6 @@ function scan(jpeg: Uint8Array): { markers: number[]; width: number; height: num
 }
 
 describe("stream JPEG encoder", () => {
-  it("bgrxToRgb swaps to R,G,B and honours the stride", () => {
-    const data = new Uint8Array([1, 2, 3, 0, 4, 5, 6, 0, 99, 99, 99, 99, 7, 8, 9, 0, 10, 11, 12, 0, 99, 99, 99, 99]);
-    expect([...bgrxToRgb({ width: 2, height: 2, stride: 12, data })]).toEqual([3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10]);
-  });
-
-  it("bgrxToRgb: the word path gives the bytes of the plain swap for any width, stride and offset", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 37 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 7 }), (width, height, pad, offset) => {
-        const stride = width * 4 + pad * 4;
-        const buf = new Uint8Array(offset + stride * height);
-        for (let i = 0; i < buf.length; i++) buf[i] = (i * 37 + 11) & 255;
-        const data = buf.subarray(offset);
-        const want: number[] = [];
-        for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) want.push(data[y * stride + x * 4 + 2]!, data[y * stride + x * 4 + 1]!, data[y * stride + x * 4]!);
-        expect([...bgrxToRgb({ width, height, stride, data })]).toEqual(want);
-      }),
-    );
-  });
-
   it("sharp makes a standalone baseline JPEG of the frame; lower quality, fewer bytes", async () => {
     const width = 200;
     const height = 120;
