@@ -155,7 +155,7 @@ function connect(target: ConnectTarget, password: string): void {
   const where = target.label;
   let c: SpiceConsole;
   try {
-    performance.mark("saffron:connect"); // where benchmarks start counting
+    performance.mark("saffron:connect"); // where benchmarks start counting (the first mark: boot.ts makes it when the session starts from <head>)
     c = new SpiceConsole(screen, target.url, {
       ...pageSessionOptions(settings, params, password),
       scaling: settings.scaling,

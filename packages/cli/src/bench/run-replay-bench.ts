@@ -148,7 +148,7 @@ async function runClient(
             get: () => c,
             set: (v: EventTarget) => {
               c = v;
-              bench.connectAt = performance.getEntriesByName("saffron:connect").at(-1)?.startTime ?? performance.now();
+              bench.connectAt = performance.getEntriesByName("saffron:connect")[0]?.startTime ?? performance.now();
               v.addEventListener("framepresented", (e) => {
                 const { serial, time } = (e as CustomEvent<{ serial: number; time: number }>).detail;
                 if (!bench.firstFrameAt && serial >= firstFrame!) bench.firstFrameAt = time;
@@ -215,20 +215,8 @@ export async function runReplayBench(opts: BenchOptions, io: Io): Promise<Replay
     const server = await startReplayServer(replay);
     const theirs = resolve(html5Dir);
     const page5 = html5Page(server.url, profile.firstFrameMessage, profile.lastDrawMessage);
-    http = await startPageServer(dist, (path, res) => {
-      if (path === "/html5-replay.html") return void res.writeHead(200, { "content-type": "text/html" }).end(page5), true;
-      if (!path.startsWith("/html5/")) return false;
-      const file = normalize(join(theirs, path.slice(7)));
-      let body: Buffer | undefined;
-      try {
-        body = file.startsWith(theirs) ? readFileSync(file) : undefined;
-      } catch {
-        body = undefined;
-      }
-      if (body) res.writeHead(200, { "content-type": "text/javascript" }).end(body);
-      else res.writeHead(404).end();
-      return true;
-    });
+    // spice-html5's modules are served as ours are (validators, revalidation, code cache).
+    http = await startPageServer(dist, (path, res) => path === "/html5-replay.html" && (res.writeHead(200, { "content-type": "text/html" }).end(page5), true), { "/html5/": theirs });
     const origin = http.origin;
     const { chromium } = await import("playwright-core");
     context = await chromium.launchPersistentContext(join(tmp, "profile"), { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
