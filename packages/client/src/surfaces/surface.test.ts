@@ -356,3 +356,36 @@ describe("hostile geometry", () => {
     expect(s.width).toBe(9);
   });
 });
+
+describe("rowsForCopy", () => {
+  const full = (w: number, h: number) => R(0, 0, w, h);
+  it("gives the surface rows an unscaled, unclipped full-width copy lands on", () => {
+    const s = new Surface(4, 5);
+    const rows = s.rowsForCopy({ box: R(0, 1, 4, 3), clip: null, srcArea: full(4, 2), ropd: PUT }, 4, 2)!;
+    expect(rows.byteOffset).toBe(1 * 4 * 4);
+    expect(rows.length).toBe(2 * 4 * 4);
+    expect(rows.buffer).toBe(s.data.buffer);
+    // A picture written there is what copy() of it gives.
+    const pic = image([[A, B, C, A], [C, B, A, Z]]);
+    const direct = new Surface(4, 5);
+    direct.rowsForCopy({ box: R(0, 1, 4, 3), clip: null, srcArea: full(4, 2), ropd: PUT }, 4, 2)!.set(pic.data);
+    s.copy({ box: R(0, 1, 4, 3), srcArea: full(4, 2), src: pic, ropd: PUT });
+    expect(grid(direct)).toEqual(grid(s));
+    // Clip rects that leave the whole box visible do not matter.
+    expect(s.rowsForCopy({ box: R(0, 1, 4, 3), clip: [R(0, 0, 2, 5), R(2, 0, 4, 5)], srcArea: full(4, 2), ropd: PUT }, 4, 2)).not.toBeNull();
+  });
+
+  it("is null for every other copy", () => {
+    const s = new Surface(4, 5);
+    const ok = { box: R(0, 1, 4, 3), clip: null, srcArea: full(4, 2), ropd: PUT };
+    expect(s.rowsForCopy(ok, 4, 2)).not.toBeNull();
+    expect(s.rowsForCopy({ ...ok, ropd: Ropd.OpXor }, 4, 2)).toBeNull();
+    expect(s.rowsForCopy({ ...ok, ropd: PUT | Ropd.InversSrc }, 4, 2)).toBeNull();
+    expect(s.rowsForCopy({ ...ok, box: R(1, 1, 4, 3) }, 3, 2)).toBeNull(); // not the full width
+    expect(s.rowsForCopy({ ...ok, box: R(0, 1, 4, 5) }, 4, 2)).toBeNull(); // scaled
+    expect(s.rowsForCopy({ ...ok, srcArea: R(0, 1, 4, 3) }, 4, 3)).toBeNull(); // part of the picture
+    expect(s.rowsForCopy({ ...ok, box: R(0, 4, 4, 6) }, 4, 2)).toBeNull(); // past the bottom
+    expect(s.rowsForCopy({ ...ok, clip: [R(0, 0, 3, 5)] }, 4, 2)).toBeNull(); // clipped
+    expect(new Surface(4, 5, SurfaceFormat.A8).rowsForCopy(ok, 4, 2)).toBeNull();
+  });
+});

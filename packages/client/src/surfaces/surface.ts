@@ -2,6 +2,7 @@ import { SpiceError } from "@saffron/protocol";
 import type {
   AlphaBlendParams,
   Brush,
+  Clip,
   CompositeParams,
   CopyBitsParams,
   CopyParams,
@@ -171,6 +172,27 @@ export class Surface implements ImageSource {
     if (rop === Rop.Noop) return;
     const rects = drawRegion(p.box, this.width, this.height, p.clip);
     if (rects.length) this.paintImage(rects, p.box, p.mask, p.src, p.srcArea, p.scaleMode, rop);
+  }
+
+  /**
+   * Where DRAW_COPY would put the pixels of an unscaled `width`×`height` picture unchanged, when
+   * they cover whole rows of this 32-bit surface: those rows, for a decoder to write the picture
+   * into directly. The result is then the same as copy()'s, without a picture of its own nor a
+   * copy of it. Null for any other draw: a rop other than copy, part of the picture or scaled,
+   * not the full width, clipped, or an A8 surface. (A mask the caller checks.)
+   */
+  rowsForCopy(p: { box: Rect; clip: Clip; srcArea: Rect; ropd: number }, width: number, height: number): Uint8Array | null {
+    const { box, srcArea } = p;
+    if (!this.u32 || ropFromDescriptor(p.ropd, "src") !== Rop.Copy) return null;
+    if (width !== this.width || box.left !== 0 || box.right !== width || box.top < 0 || box.bottom > this.height || box.bottom - box.top !== height) return null;
+    if (srcArea.left !== 0 || srcArea.top !== 0 || srcArea.right !== width || srcArea.bottom !== height) return null;
+    if (p.clip) {
+      const visible = drawRegion(box, this.width, this.height, p.clip);
+      const r = visible[0];
+      if (visible.length !== 1 || r.left !== box.left || r.top !== box.top || r.right !== box.right || r.bottom !== box.bottom) return null;
+    }
+    const row = this.width * 4;
+    return this.data.subarray(box.top * row, box.bottom * row);
   }
 
   /** DRAW_BLEND: spice-common draws it exactly as DRAW_COPY. */

@@ -210,7 +210,11 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
       this.drawn("DrawOpaque", base);
     },
     DrawCopy: ({ base, data }) => {
-      this.target(base.surfaceId).copy({ ...this.imageParams(base, data), ropd: data.ropDescriptor, scaleMode: data.scaleMode as 0 | 1 });
+      const s = this.target(base.surfaceId);
+      // A picture that fills whole rows (the first frame of every session, for one) is decoded
+      // straight onto the surface.
+      const rows = data.mask.bitmap ? null : s.rowsForCopy({ box: rect(base.box), clip: clip(base.clip), srcArea: rect(data.srcArea), ropd: data.ropDescriptor }, data.srcBitmap.width, data.srcBitmap.height);
+      if (!rows || !this.images.decodeInto(data.srcBitmap, rows)) s.copy({ ...this.imageParams(base, data), ropd: data.ropDescriptor, scaleMode: data.scaleMode as 0 | 1 });
       this.drawn("DrawCopy", base);
     },
     DrawBlend: ({ base, data }) => {

@@ -10,6 +10,8 @@ import {
   decodeLzAlpha,
   decodeQuic,
   decodeZlibGlz,
+  readLzHeader,
+  readQuicHeader,
   type DecodedImage,
   type GlzDictionary,
   type PaletteCache,
@@ -73,6 +75,41 @@ export class ImageResolver {
     return decoded;
   }
 
+  /**
+   * Decodes a picture that is sent whole (LZ_RGB, LZ_PLT, QUIC or LZ4) and that the server does
+   * not ask to cache, straight into `out`: its width·height B,G,R,A pixels, rows top-down, exactly
+   * as resolve() would give them. Returns false, with nothing written, for any other image (or a
+   * stream whose header does not match its descriptor), which the caller resolves as usual. On a
+   * corrupt stream it throws as resolve() does, and `out` may be partly written.
+   */
+  decodeInto(d: img.Image, out: Uint8Array): boolean {
+    if (d.flags & (img.ImageFlags.CacheMe | img.ImageFlags.CacheReplaceMe) || out.length !== d.width * d.height * 4) return false;
+    if (!this.codedSizeMatches(d)) return false;
+    this.decode(d, out);
+    this.count(d);
+    return true;
+  }
+
+  /** Whether `d` is of a type decodeInto() takes, and its stream's own header gives its descriptor's size. */
+  private codedSizeMatches(d: img.Image): boolean {
+    try {
+      switch (d.type) {
+        case img.ImageType.LzRgb:
+        case img.ImageType.LzPlt:
+        case img.ImageType.Quic: {
+          const h = d.type === img.ImageType.Quic ? readQuicHeader(d.data) : readLzHeader(d.type === img.ImageType.LzPlt ? d.lzPlt.data : d.data);
+          return h.width === d.width && h.height === d.height;
+        }
+        case img.ImageType.Lz4:
+          return true;
+        default:
+          return false;
+      }
+    } catch {
+      return false; // resolve() reports the corrupt header
+    }
+  }
+
   private count(d: img.Image): void {
     const name = TYPE_NAMES[d.type] ?? String(d.type);
     const s = (this.stats[name] ??= { count: 0, pixels: 0, bytes: 0 });
@@ -81,7 +118,8 @@ export class ImageResolver {
     s.bytes += payloadBytes(d);
   }
 
-  private decode(d: img.Image): DecodedImage {
+  /** `out`, for the types decodeInto() takes, receives the pixels. */
+  private decode(d: img.Image, out?: Uint8Array): DecodedImage {
     try {
       switch (d.type) {
         case img.ImageType.Bitmap: {
@@ -98,17 +136,17 @@ export class ImageResolver {
           });
         }
         case img.ImageType.Quic:
-          return decodeQuic(d.data);
+          return decodeQuic(d.data, out);
         case img.ImageType.LzRgb:
-          return decodeLz(d.data);
+          return decodeLz(d.data, { out });
         case img.ImageType.LzPlt:
-          return decodeLz(d.lzPlt.data, { palette: this.palette(d.lzPlt.flags, d.lzPlt.palette, d.lzPlt.paletteId) });
+          return decodeLz(d.lzPlt.data, { palette: this.palette(d.lzPlt.flags, d.lzPlt.palette, d.lzPlt.paletteId), out });
         case img.ImageType.GlzRgb:
           return copyIfShared(decodeGlz(d.data, this.deps.glz));
         case img.ImageType.ZlibGlzRgb:
           return copyIfShared(decodeZlibGlz(d.data, d.glzDataSize, this.deps.glz, this.deps.inflate));
         case img.ImageType.Lz4:
-          return decodeLz4(d.data, d.width, d.height);
+          return decodeLz4(d.data, d.width, d.height, out);
         case img.ImageType.Jpeg:
           return decodeJpegSync(d.data, d.width, d.height, this.deps.jpeg);
         case img.ImageType.JpegAlpha: {
