@@ -7,6 +7,7 @@ export interface RgbaRect {
   y: number;
   w: number;
   h: number;
+  /** Its w·h·4 bytes, from the start of the buffer (which may be larger: buffers are reused). */
   rgba: ArrayBuffer;
 }
 
@@ -28,8 +29,8 @@ export class CanvasView {
   private hasSource = false;
   private pending: RgbaRect[] = [];
   private frameRequest = 0;
-  /** Called after each paint. */
-  painted?: () => void;
+  /** Called after each paint, with the buffers of the rects painted (free to reuse). */
+  painted?: (buffers: ArrayBuffer[]) => void;
   private scaling: ScalingMode;
   private readonly resizeObserver?: ResizeObserver;
   /** Animation frames that painted something, and the time spent painting. */
@@ -164,12 +165,13 @@ export class CanvasView {
     const cw = this.canvas.width, ch = this.canvas.height;
     for (const r of rects) {
       if (r.w <= 0 || r.h <= 0 || r.x + r.w > cw || r.y + r.h > ch) continue; // from before a resize
-      this.ctx.putImageData(new ImageData(new Uint8ClampedArray(r.rgba), r.w, r.h), r.x, r.y);
+      this.ctx.putImageData(new ImageData(new Uint8ClampedArray(r.rgba, 0, r.w * r.h * 4), r.w, r.h), r.x, r.y);
     }
     this.frames++;
     this.paintMs += performance.now() - t0;
     this.paintedTag = this.pendingTag;
-    this.painted?.();
+    // putImageData copied the pixels: the buffers can go back.
+    this.painted?.(rects.map((r) => r.rgba));
   }
 
   destroy(): void {

@@ -5,6 +5,7 @@ import { browserInflate, createBrowserJpegDecoder, createWebCodecsVideoFactory, 
 import { forwardPlayback } from "./audio/audio-events.js";
 import { webCodecsOpusDecoder } from "./audio/webcodecs-opus.js";
 import { DirtyRects } from "./dirty-rects.js";
+import { RgbaBuffers } from "./rgba-buffers.js";
 import { TransportMeter } from "./metered-transports.js";
 import { SpeculativeTransports } from "./speculative-transports.js";
 import { isAgentToSession } from "./agent/agent-messages.js";
@@ -35,6 +36,7 @@ export class SessionCore {
   private display?: DisplayChannel;
   private primary?: Surface;
   private readonly dirty = new DirtyRects();
+  private readonly rgba = new RgbaBuffers();
   private pulled = false;
   private timeline: SessionTimeline = { start: 0 };
   /** The first frame is drawn; the next batch sent completes it. */
@@ -71,6 +73,7 @@ export class SessionCore {
         this.stop();
         return;
       case "pull":
+        if (msg.buffers) this.rgba.give(msg.buffers);
         this.pulled = true;
         this.scheduleFlush();
         return;
@@ -266,7 +269,7 @@ export class SessionCore {
     const transfer: ArrayBuffer[] = [];
     for (const r of this.dirty.take()) {
       const w = r.right - r.left, h = r.bottom - r.top;
-      const rgba = new Uint8Array(w * h * 4);
+      const rgba = this.rgba.take(w * h * 4);
       bgrxRectToRgba(s.data, s.width, r, rgba);
       rects.push({ x: r.left, y: r.top, w, h, rgba: rgba.buffer });
       transfer.push(rgba.buffer);
@@ -360,7 +363,8 @@ let warmedUp = false;
 function warmUpConversion(): void {
   if (warmedUp) return;
   warmedUp = true;
-  const size = 128;
+  // 256x256: one stripe of the WebAssembly conversion (BGRX_STRIPE_BYTES), so its memory is grown too.
+  const size = 256;
   const src = new Uint8Array(size * size * 4);
   const out = new Uint8Array(src.length);
   for (let i = 0; i < 8; i++) bgrxRectToRgba(src, size, { left: 0, top: 0, right: size, bottom: size }, out);

@@ -67,11 +67,13 @@ export class SessionLink {
     return this.core;
   }
 
-  post(msg: ToSession): void {
+  /** Sends `msg` to the session side; `transfer` moves those buffers to a worker (the page keeps no access). */
+  post(msg: ToSession, transfer: ArrayBuffer[] = []): void {
     if (this.destroyed) return;
     if (this.worker) {
-      this.worker.postMessage(msg);
-      if (!this.hello) this.early.push(msg);
+      // Kept for a replay on the page should the worker fail before its hello, without the buffers it moved.
+      if (!this.hello) this.early.push(msg.t === "pull" ? { t: "pull", gen: msg.gen } : msg);
+      this.worker.postMessage(msg, transfer);
       return;
     }
     const core = this.core;

@@ -165,9 +165,9 @@ export class SpiceConsole extends EventTarget {
       if (this.active && this.gen === SPECULATIVE_GEN) this.start();
     });
     this.inputs = new RemoteInputs((op) => this.active && this.link.post({ t: "input", gen: this.gen, ...op }));
-    this.view.painted = () => {
+    this.view.painted = (buffers) => {
       if (!this.active) return;
-      this.link.post({ t: "pull", gen: this.gen });
+      this.link.post({ t: "pull", gen: this.gen, buffers }, buffers);
       const time = performance.now();
       if (this.firstFramePending) {
         this.firstFramePending = false;

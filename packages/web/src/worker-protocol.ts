@@ -55,8 +55,11 @@ export type ToSession =
   | StartRequest
   | { t: "stop"; gen: number }
   | ({ t: "input"; gen: number } & InputOp)
-  /** The page painted the last batch: send the next one when there is something to paint. */
-  | { t: "pull"; gen: number }
+  /**
+   * The page painted the last batch: send the next one when there is something to paint.
+   * `buffers`: that batch's RGBA buffers, given back (transferred) for the next ones.
+   */
+  | { t: "pull"; gen: number; buffers?: ArrayBuffer[] }
   /** Say "hello" (again): a page adopting a worker it started earlier asks whether it runs. */
   | { t: "ping"; gen?: undefined }
   /**

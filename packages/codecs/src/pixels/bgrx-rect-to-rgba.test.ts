@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bgrxRectToRgba } from "./bgrx-rect-to-rgba.js";
+import { BGRX_STRIPE_BYTES, bgrxRectToRgba } from "./bgrx-rect-to-rgba.js";
 
 /** The conversion spelled out, pixel by pixel. */
 function reference(src: Uint8Array, srcWidth: number, r: { left: number; top: number; right: number; bottom: number }): Uint8Array {
@@ -65,6 +65,24 @@ describe("bgrxRectToRgba", () => {
     bgrxRectToRgba(src, w, rect, b, { wasm: false });
     expect(Buffer.compare(a, b)).toBe(0); // (toEqual on 8 MB arrays takes a minute)
     expect(a.subarray(0, 8)).toEqual(reference(src, w, { left: 0, top: 0, right: 2, bottom: 1 }));
+  });
+
+  it("converts rects larger than one WebAssembly stripe in stripes, as in JS: part of each row, and rows wider than a stripe", () => {
+    const cases = [
+      { w: 1500, h: 400, rect: { left: 37, top: 11, right: 1333, bottom: 397 } }, // 50 rows a stripe, a short last one
+      { w: BGRX_STRIPE_BYTES / 4 + 9, h: 3, rect: { left: 0, top: 0, right: BGRX_STRIPE_BYTES / 4 + 9, bottom: 3 } }, // one row a stripe
+    ];
+    for (const { w, h, rect } of cases) {
+      const src = new Uint8Array(w * h * 4);
+      for (let i = 0; i < src.length; i++) src[i] = (i * 29 + (i >> 9)) & 0xff;
+      const n = (rect.right - rect.left) * (rect.bottom - rect.top) * 4;
+      const a = new Uint8Array(n), b = new Uint8Array(n);
+      bgrxRectToRgba(src, w, rect, a, { wasm: true });
+      bgrxRectToRgba(src, w, rect, b, { wasm: false });
+      expect(n).toBeGreaterThan(BGRX_STRIPE_BYTES);
+      expect(Buffer.compare(a, b)).toBe(0);
+      expect(b.subarray(n - 8)).toEqual(reference(src, w, { left: rect.right - 2, top: rect.bottom - 1, right: rect.right, bottom: rect.bottom }));
+    }
   });
 
   it("refuses rects outside the surface and outputs too small, and ignores empty rects", () => {

@@ -87,27 +87,40 @@ interface BgrxToRgbaExports {
 const MODULE = /* @__PURE__ */ new LazyWasmModule(BGRX_TO_RGBA_WASM);
 const FUNCTIONS = ["prepare", "bgrx_to_rgba"] as const;
 
-/** One instance of the module: the rect is copied into its memory, converted there, and copied out. */
+/**
+ * Bytes of a rect converted per call of the module: a large rect goes through in stripes of
+ * whole rows, so the module's memory stays this small (and in cache) whatever the screen size,
+ * and a first full-screen frame does not wait for the memory to grow and be paged in.
+ */
+export const BGRX_STRIPE_BYTES = 256 * 1024;
+
+/** One instance of the module: the rect goes into its memory a stripe of rows at a time, is converted there, and copied out. */
 class BgrxToRgbaWasm extends WasmInstance<BgrxToRgbaExports> {
   static create(): BgrxToRgbaWasm | null {
     const exports = MODULE.instantiate<BgrxToRgbaExports>(FUNCTIONS);
     return exports && new BgrxToRgbaWasm(exports);
   }
 
-  /** False (nothing written) when the memory cannot grow to the rect's size. */
+  /** False (nothing written) when the memory cannot grow to one stripe. */
   convert(src: Uint8Array, srcWidth: number, rect: PixelRectLike, out: Uint8Array | Uint8ClampedArray): boolean {
     const e = this.exports;
     const w = rect.right - rect.left;
     const h = rect.bottom - rect.top;
     const row = w * 4;
-    const at = e.prepare(row * h) >>> 0;
+    const rows = Math.min(h, Math.max(1, Math.floor(BGRX_STRIPE_BYTES / row)));
+    const at = e.prepare(row * rows) >>> 0;
     if (at === 0) return false;
-    const pixels = new Uint8Array(e.memory.buffer, at, row * h);
-    const first = (rect.top * srcWidth + rect.left) * 4;
-    if (w === srcWidth) pixels.set(src.subarray(first, first + row * h));
-    else for (let y = 0, s = first; y < h; y++, s += srcWidth * 4) pixels.set(src.subarray(s, s + row), y * row);
-    e.bgrx_to_rgba(w * h);
-    out.set(pixels);
+    const stripe = new Uint8Array(e.memory.buffer, at, row * rows);
+    const srcRow = srcWidth * 4;
+    for (let y = 0; y < h; y += rows) {
+      const n = Math.min(rows, h - y);
+      const first = (rect.top + y) * srcRow + rect.left * 4;
+      const pixels = n === rows ? stripe : stripe.subarray(0, row * n);
+      if (w === srcWidth) pixels.set(src.subarray(first, first + row * n));
+      else for (let k = 0, s = first; k < n; k++, s += srcRow) pixels.set(src.subarray(s, s + row), k * row);
+      e.bgrx_to_rgba(w * n);
+      out.set(pixels, y * row);
+    }
     return true;
   }
 }
