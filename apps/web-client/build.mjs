@@ -47,7 +47,9 @@ export async function buildWebClient({ minify = true } = {}) {
   const [page, worker, boot] = await Promise.all([
     build({ ...common, entryPoints: { main: join(here, "src/main.ts") }, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
     // An IIFE (no import/export) runs as a classic worker, which starts sooner than a module one.
-    build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") }, format: "iife" }),
+    // Its code is compiled whole as it loads (V8's compile hint comment), not function by function
+    // as a session first runs it: a first connect then waits for no compiler.
+    build({ ...common, entryPoints: { "session-worker": join(here, "../../packages/web/src/session-worker.ts") }, format: "iife", banner: { js: "//# allFunctionsCalledOnLoad" } }),
     // boot.js is a classic script in <head>: one small file, no imports.
     build({ ...common, entryPoints: { boot: join(here, "src/boot.ts") }, format: "iife" }),
   ]);
