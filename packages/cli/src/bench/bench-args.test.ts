@@ -24,7 +24,7 @@ describe("parseBenchArgs", () => {
   });
 
   it("reads the replay and latency options", () => {
-    expect(parseBenchArgs(["replay", "--recording", "/tmp/r.rec"])).toMatchObject({ target: "replay", runs: 3, recording: "/tmp/r.rec" });
+    expect(parseBenchArgs(["replay", "--recording", "/tmp/r.rec"])).toMatchObject({ target: "replay", runs: 9, recording: "/tmp/r.rec" });
     expect(parseBenchArgs(["latency"])).toMatchObject({ target: "latency", presses: 200 });
     expect(parseBenchArgs(["latency", "--presses=50", "--json"])).toMatchObject({ target: "latency", presses: 50, json: true });
     expect(() => parseBenchArgs(["codecs", "--recording", "x"])).toThrow(UsageError);
