@@ -33,12 +33,19 @@ describe("RgbaBuffers", () => {
     expect(pool.spareBytes).toBe(BIG);
   });
 
-  it("keeps at most MAX_KEPT buffers, the largest", () => {
+  it("keeps at most MAX_KEPT buffers, the largest, and at most MAX_KEPT_BYTES", () => {
     const pool = new RgbaBuffers();
     const sizes = [1, 5, 2, 4, 3, 6].map((k) => BIG * k);
     pool.give(sizes.map((n) => new ArrayBuffer(n)));
     expect(pool.spareBytes).toBe(BIG * (6 + 5 + 4 + 3));
     pool.clear();
     expect(pool.spareBytes).toBe(0);
+    // Two 33 MB updates of a 4K screen fit; a third does not, nor one larger than the cap.
+    const uhd = 3840 * 2160 * 4;
+    pool.give([new ArrayBuffer(uhd), new ArrayBuffer(uhd), new ArrayBuffer(uhd)]);
+    expect(pool.spareBytes).toBe(2 * uhd);
+    pool.clear();
+    pool.give([new ArrayBuffer(RgbaBuffers.MAX_KEPT_BYTES + 4), new ArrayBuffer(BIG)]);
+    expect(pool.spareBytes).toBe(BIG);
   });
 });

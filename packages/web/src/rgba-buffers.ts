@@ -7,8 +7,10 @@
 export class RgbaBuffers {
   /** Smaller rects get fresh buffers: cheap, and not worth holding. */
   static readonly MIN_KEPT_BYTES = 64 * 1024;
-  /** At most this many spare buffers are kept (the largest ones). */
+  /** At most this many spare buffers are kept (the largest ones)... */
   static readonly MAX_KEPT = 4;
+  /** ...holding at most this many bytes together (a 4K screen's full update is 33 MB). */
+  static readonly MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
   #spare: ArrayBuffer[] = [];
 
@@ -27,10 +29,15 @@ export class RgbaBuffers {
   /** Buffers the page has painted: kept for later takes (detached or small ones are dropped). */
   give(buffers: readonly ArrayBuffer[]): void {
     for (const b of buffers) if (b.byteLength >= RgbaBuffers.MIN_KEPT_BYTES) this.#spare.push(b);
-    if (this.#spare.length > RgbaBuffers.MAX_KEPT) {
-      this.#spare.sort((a, b) => b.byteLength - a.byteLength);
-      this.#spare.length = RgbaBuffers.MAX_KEPT;
+    this.#spare.sort((a, b) => b.byteLength - a.byteLength);
+    const kept: ArrayBuffer[] = [];
+    let bytes = 0;
+    for (const b of this.#spare) {
+      if (kept.length === RgbaBuffers.MAX_KEPT || bytes + b.byteLength > RgbaBuffers.MAX_KEPT_BYTES) continue;
+      kept.push(b);
+      bytes += b.byteLength;
     }
+    this.#spare = kept;
   }
 
   /** Bytes held in spare buffers. */
