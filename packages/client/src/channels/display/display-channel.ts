@@ -131,13 +131,12 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
 
   /** Target box, clip, source and mask common to the image-drawing ops. */
   private imageParams(base: dsp.DisplayBase, data: { srcBitmap: Parameters<ImageResolver["resolve"]>[0]; srcArea: dsp.DisplayBase["box"]; mask?: dsp.QMask }) {
-    return {
-      box: rect(base.box),
-      clip: clip(base.clip),
-      src: this.images.resolve(data.srcBitmap),
-      srcArea: rect(data.srcArea),
-      mask: data.mask ? mask(data.mask, this.images) : null,
-    };
+    return this.imageSource(imageGeometry(base, data), data);
+  }
+
+  /** `geometry` with the source picture and mask resolved. */
+  private imageSource<G>(geometry: G, data: { srcBitmap: Parameters<ImageResolver["resolve"]>[0]; mask?: dsp.QMask }) {
+    return { ...geometry, src: this.images.resolve(data.srcBitmap), mask: data.mask ? mask(data.mask, this.images) : null };
   }
 
   private maskOnly(op: "blackness" | "whiteness" | "invers", base: dsp.DisplayBase, data: { mask: dsp.QMask }): void {
@@ -211,10 +210,11 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
     },
     DrawCopy: ({ base, data }) => {
       const s = this.target(base.surfaceId);
+      const p = { ...imageGeometry(base, data), ropd: data.ropDescriptor };
       // A picture that fills whole rows (the first frame of every session, for one) is decoded
       // straight onto the surface.
-      const rows = data.mask.bitmap ? null : s.rowsForCopy({ box: rect(base.box), clip: clip(base.clip), srcArea: rect(data.srcArea), ropd: data.ropDescriptor }, data.srcBitmap.width, data.srcBitmap.height);
-      if (!rows || !this.images.decodeInto(data.srcBitmap, rows)) s.copy({ ...this.imageParams(base, data), ropd: data.ropDescriptor, scaleMode: data.scaleMode as 0 | 1 });
+      const rows = data.mask.bitmap ? null : s.rowsForCopy(p, data.srcBitmap.width, data.srcBitmap.height);
+      if (!rows || !this.images.decodeInto(data.srcBitmap, rows)) s.copy({ ...this.imageSource(p, data), scaleMode: data.scaleMode as 0 | 1 });
       this.drawn("DrawCopy", base);
     },
     DrawBlend: ({ base, data }) => {
@@ -335,3 +335,8 @@ export class DisplayChannel extends SpiceChannel<DisplayServerDefs, DisplayClien
 }
 
 export type { LinkOutcome };
+
+/** Target box, clip and source area of an image-drawing op. */
+function imageGeometry(base: dsp.DisplayBase, data: { srcArea: dsp.DisplayBase["box"] }) {
+  return { box: rect(base.box), clip: clip(base.clip), srcArea: rect(data.srcArea) };
+}
