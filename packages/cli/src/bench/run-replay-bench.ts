@@ -184,16 +184,14 @@ async function runClient(
         [profile.firstFrameMessage, profile.lastDrawMessage],
       );
       await page.goto(`${origin}/?${new URLSearchParams({ url: wsUrl, scaling: "none", ...(start === "load" ? { autoconnect: "1" } : {}) })}`);
-      if (start === "connect") {
-        await new Promise((r) => setTimeout(r, IDLE_BEFORE_CONNECT_MS));
-        await page.$eval("#connect", (form) => (form as unknown as { requestSubmit(): void }).requestSubmit());
-      }
     } else {
       await page.goto(`${origin}/html5-replay.html${start === "connect" ? "?later" : ""}`);
-      if (start === "connect") {
-        await new Promise((r) => setTimeout(r, IDLE_BEFORE_CONNECT_MS));
-        await page.evaluate(() => (globalThis as unknown as { benchConnect(): void }).benchConnect());
-      }
+    }
+    if (start === "connect") {
+      // Connect pressed: Saffron's connect form submitted, spice-html5's SpiceMainConn created.
+      await new Promise((r) => setTimeout(r, IDLE_BEFORE_CONNECT_MS));
+      if (client === "saffron") await page.$eval("#connect", (form) => (form as unknown as { requestSubmit(): void }).requestSubmit());
+      else await page.evaluate(() => (globalThis as unknown as { benchConnect(): void }).benchConnect());
     }
     await page.waitForFunction(() => (globalThis as unknown as { bench: Bench }).bench.doneAt > 0, null, { polling: 100, timeout: 120_000 });
     const b = await page.evaluate(() => (globalThis as unknown as { bench: Bench }).bench);

@@ -141,10 +141,11 @@ export class ImageResolver {
           return decodeLz(d.data, { out });
         case img.ImageType.LzPlt:
           return decodeLz(d.lzPlt.data, { palette: this.palette(d.lzPlt.flags, d.lzPlt.palette, d.lzPlt.paletteId), out });
+        // GLZ pictures are the dictionary's own pixels: draw ops only read them, so no copy is needed.
         case img.ImageType.GlzRgb:
-          return copyIfShared(decodeGlz(d.data, this.deps.glz));
+          return decodeGlz(d.data, this.deps.glz);
         case img.ImageType.ZlibGlzRgb:
-          return copyIfShared(decodeZlibGlz(d.data, d.glzDataSize, this.deps.glz, this.deps.inflate));
+          return decodeZlibGlz(d.data, d.glzDataSize, this.deps.glz, this.deps.inflate);
         case img.ImageType.Lz4:
           return decodeLz4(d.data, d.width, d.height, out);
         case img.ImageType.Jpeg:
@@ -166,11 +167,6 @@ export class ImageResolver {
     if (!p) throw new SpiceError("ERR_SPICE_MALFORMED", "palette image without a palette");
     return p;
   }
-}
-
-/** GLZ results without `out` are the dictionary's own pixels: the canvas only reads them, so no copy is needed. */
-function copyIfShared(i: DecodedImage): DecodedImage {
-  return i;
 }
 
 /** Compressed payload size of an image body (bodies with their own flags nest their data). */
